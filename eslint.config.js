@@ -11,6 +11,7 @@ export default tseslint.config(
     },
     rules: {
       '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true }],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       // Logging a raw error or value is how personal data leaks into logs: force a deliberate choice.
       'no-console': ['error', { allow: ['error', 'warn'] }],
     },

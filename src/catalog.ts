@@ -126,6 +126,8 @@ export const rejectionReasonNames = Object.keys(rejectionReasons) as RejectionRe
 
 /** The label value that collects increments beyond the cardinality bound: counted, never a new series. */
 export const OTHER = '__other__';
+/** Distinct endpoints of `http_responses_total` before `__other__`: an app's route templates are far fewer. */
+export const MAX_ENDPOINTS = 200;
 /** The endpoint of a response that matched no route. */
 export const UNMATCHED = 'unmatched';
 
@@ -153,7 +155,7 @@ export const metrics = {
     labels: ['endpoint', 'status_code'],
     description: `HTTP responses of the app, per endpoint (method and route template, never a raw URL; "${UNMATCHED}" when no route matched) and status code.`,
     question: 'Which endpoints fail, how often, and how much traffic do they get?',
-    bound: `endpoint from the app's route templates, at most 200, then "${OTHER}"; status_code 100-599`,
+    bound: `endpoint from the app's route templates, at most ${String(MAX_ENDPOINTS)}, then "${OTHER}"; status_code 100-599`,
     owner: CORE_TEAM,
     added: PHASE_1,
     expires: 'never',
@@ -178,7 +180,11 @@ export function isEventName(value: unknown): value is EventName {
 }
 
 /** Catalog entries whose expiry date is before `today` (a `YYYY-MM-DD` string in UTC). */
-export function expiredEntries(today: string = new Date().toISOString().slice(0, 10)): string[] {
-  const entries: [string, Stewardship][] = [...Object.entries(metrics), ...Object.entries(usageEvents)];
-  return entries.filter(([, entry]) => entry.expires !== 'never' && entry.expires < today).map(([name]) => name);
+export function expiredEntries(
+  today: string = new Date().toISOString().slice(0, 10),
+  entries: Readonly<Record<string, Stewardship>> = { ...metrics, ...usageEvents },
+): string[] {
+  return Object.entries(entries)
+    .filter(([, entry]) => entry.expires !== 'never' && entry.expires < today)
+    .map(([name]) => name);
 }

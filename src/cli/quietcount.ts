@@ -17,7 +17,7 @@ const [name, ...rest] = process.argv.slice(2);
 const command = name === undefined ? undefined : commands[name];
 if (command === undefined) {
   const helpAsked = name === undefined || name === '--help' || name === '-h';
-  (helpAsked ? process.stdout : process.stderr).write(`${helpAsked ? '' : `quietcount: unknown command "${name ?? ''}"\n\n`}${usage()}\n`);
+  (helpAsked ? process.stdout : process.stderr).write(`${helpAsked ? '' : `quietcount: unknown command "${name}"\n\n`}${usage()}\n`);
   process.exitCode = helpAsked ? 0 : 2;
 } else {
   const { main } = await command.load();

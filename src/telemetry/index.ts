@@ -30,25 +30,28 @@ export interface TelemetryOptions {
   readonly logger?: Logger;
 }
 
+/** Every member is a bound function: `const { record } = telemetry` is safe. */
 export interface Telemetry {
   readonly config: TelemetryConfig;
   /** Count one (or `increment`) usage event of `eventId`. Never throws outside strict mode; never blocks. */
-  record(eventName: MemoryEventName, eventId: string | number, increment?: number): void;
+  record: (eventName: MemoryEventName, eventId: string | number, increment?: number) => void;
+  /** The same, with labels as an object (`{ event_name, event_id }`), for code shaped like OTel's `counter.add`. */
+  recordLabels: (labels: { readonly event_name: MemoryEventName; readonly event_id: string | number }, increment?: number) => void;
   /**
    * Derive a usage counter from an append-only table: `readCounts` is called at each scrape and returns the
    * cumulative count per event id (for example `SELECT event_id, COUNT(*) ... GROUP BY event_id`).
    */
-  observeTable(eventName: TableEventName, readCounts: () => Iterable<EventCount>): void;
+  observeTable: (eventName: TableEventName, readCounts: () => Iterable<EventCount>) => void;
   /** Express middleware counting every response by endpoint (method + route template) and status code. */
-  httpMiddleware(): RequestHandler;
+  httpMiddleware: () => RequestHandler;
   /** `/metrics` and `/analytics/catalog` on `METRICS_HOST`:`METRICS_PORT`. */
-  startMetricsServer(): Promise<ListeningAddress>;
+  startMetricsServer: () => Promise<ListeningAddress>;
   /** The exposition text, as `/metrics` serves it. */
-  metricsText(): Promise<string>;
+  metricsText: () => Promise<string>;
   /** Resolves `true` once one more scrape has been served, or `false` after `graceMs`. */
-  waitForNextScrape(graceMs: number): Promise<boolean>;
+  waitForNextScrape: (graceMs: number) => Promise<boolean>;
   /** Stops the metrics listener and the OpenTelemetry meter provider. */
-  shutdown(): Promise<void>;
+  shutdown: () => Promise<void>;
 }
 
 export function createTelemetry(options: TelemetryOptions = {}): Telemetry {
@@ -76,6 +79,9 @@ export function createTelemetry(options: TelemetryOptions = {}): Telemetry {
     config,
     record: (eventName, eventId, increment) => {
       usage.record(eventName, eventId, increment);
+    },
+    recordLabels: (labels, increment) => {
+      usage.recordLabels(labels, increment);
     },
     observeTable: (eventName, readCounts) => {
       usage.observeTable(eventName, readCounts);

@@ -1,0 +1,77 @@
+/**
+ * The guard: what may become a label value. Everything else is refused, counted by reason in
+ * `analytics_rejected_total`, and never echoed: not in a label, a log line or an error message.
+ */
+import { rejectionReasonNames, rejectionReasons, type RejectionReason } from '../catalog.ts';
+
+/** Thrown in strict mode. The message names the rule broken and never contains the rejected value. */
+export class QuietcountRuleError extends Error {
+  readonly reason: RejectionReason;
+  constructor(reason: RejectionReason) {
+    super(`quietcount refused an increment (${reason}): ${rejectionReasons[reason]}`);
+    this.name = 'QuietcountRuleError';
+    this.reason = reason;
+  }
+}
+
+export interface Guard {
+  /** Counts a refusal; in strict mode also throws. */
+  reject(reason: RejectionReason): void;
+  /**
+   * Counts without throwing: for overflow (expected under load, not a bug) and for rows read at scrape time, where
+   * nothing could catch the error.
+   */
+  count(reason: RejectionReason, by?: number): void;
+  /** Cumulative count per reason, every reason present (zeros included, so `rate()` works from the start). */
+  rejectionCounts(): ReadonlyMap<RejectionReason, number>;
+}
+
+export function createGuard(options: { strict: boolean }): Guard {
+  const counts = new Map<RejectionReason, number>(rejectionReasonNames.map((reason) => [reason, 0]));
+  const add = (reason: RejectionReason, by: number): void => {
+    counts.set(reason, (counts.get(reason) ?? 0) + by);
+  };
+  return {
+    reject(reason) {
+      add(reason, 1);
+      if (options.strict) throw new QuietcountRuleError(reason);
+    },
+    count(reason, by = 1) {
+      add(reason, by);
+    },
+    rejectionCounts: () => counts,
+  };
+}
+
+const POSITIVE_INTEGER = /^[1-9][0-9]{0,15}$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * The canonical label value of an event id (a UUID in lower case, or a positive safe integer in decimal), or
+ * `undefined` when the id is neither. Canonical forms keep `42`, `"42"` and an upper-case UUID on one series.
+ */
+export function canonicalEventId(eventId: unknown): string | undefined {
+  if (typeof eventId === 'number') {
+    return Number.isSafeInteger(eventId) && eventId > 0 ? String(eventId) : undefined;
+  }
+  if (typeof eventId !== 'string') return undefined;
+  if (POSITIVE_INTEGER.test(eventId)) return Number.isSafeInteger(Number(eventId)) ? eventId : undefined;
+  return UUID.test(eventId) ? eventId.toLowerCase() : undefined;
+}
+
+export function isValidIncrement(increment: unknown): increment is number {
+  return typeof increment === 'number' && Number.isSafeInteger(increment) && increment > 0;
+}
+
+const HTTP_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
+/** Route templates: path segments, `:params`, and express 5's `*splat` / `{optional}` syntax; no query, no spaces. */
+const ROUTE_TEMPLATE = /^\/[A-Za-z0-9\-._~:/*{}]{0,120}$/;
+
+/** `METHOD /route/:template`, or `undefined` when the method or template is not one a route could declare. */
+export function endpointLabel(method: string, routeTemplate: string): string | undefined {
+  return HTTP_METHODS.has(method) && ROUTE_TEMPLATE.test(routeTemplate) ? `${method} ${routeTemplate}` : undefined;
+}
+
+export function isStatusCode(statusCode: unknown): statusCode is number {
+  return typeof statusCode === 'number' && Number.isInteger(statusCode) && statusCode >= 100 && statusCode <= 599;
+}

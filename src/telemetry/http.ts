@@ -1,0 +1,98 @@
+/**
+ * `http_responses_total{endpoint, status_code}`: every response of an express app, by method + route template
+ * (never the raw URL) and status code.
+ */
+import type { Request, RequestHandler } from 'express';
+import { MAX_ENDPOINTS, OTHER, UNMATCHED } from '../catalog.ts';
+import { endpointLabel, isStatusCode, type Guard } from './guard.ts';
+
+export type ObserveResponseCount = (endpoint: string, statusCode: string, count: number) => void;
+
+interface EndpointCounts {
+  readonly endpoint: string;
+  readonly byStatus: Map<number, number>;
+}
+
+export class HttpResponseCounter {
+  /**
+   * route template → method → counts. Keyed by the route's own template string so the per-request lookup
+   * needs no string building; a template is validated once, when first seen.
+   */
+  private readonly byTemplate = new Map<string, Map<string, EndpointCounts>>();
+  private readonly byEndpoint = new Map<string, EndpointCounts>();
+  private readonly guard: Guard;
+
+  constructor(guard: Guard) {
+    this.guard = guard;
+  }
+
+  /** `routeTemplate` is undefined when no route matched. */
+  record(method: string, routeTemplate: string | undefined, statusCode: number): void {
+    if (!isStatusCode(statusCode)) {
+      this.guard.count('invalid_status_code');
+      return;
+    }
+    const counts =
+      routeTemplate === undefined
+        ? this.countsOf(UNMATCHED)
+        : (this.byTemplate.get(routeTemplate)?.get(method) ?? this.admit(method, routeTemplate));
+    counts.byStatus.set(statusCode, (counts.byStatus.get(statusCode) ?? 0) + 1);
+  }
+
+  collect(observe: ObserveResponseCount): void {
+    for (const { endpoint, byStatus } of this.byEndpoint.values()) {
+      for (const [statusCode, count] of byStatus) observe(endpoint, String(statusCode), count);
+    }
+  }
+
+  private admit(method: string, routeTemplate: string): EndpointCounts {
+    const endpoint = endpointLabel(method, routeTemplate);
+    // Still a response: count it, under a name that cannot carry the refused value.
+    if (endpoint === undefined) {
+      this.guard.count('invalid_endpoint');
+      return this.countsOf(OTHER);
+    }
+    const counts = this.countsOf(endpoint);
+    if (counts.endpoint === endpoint) {
+      let byMethod = this.byTemplate.get(routeTemplate);
+      if (byMethod === undefined) {
+        byMethod = new Map();
+        this.byTemplate.set(routeTemplate, byMethod);
+      }
+      byMethod.set(method, counts);
+    }
+    return counts;
+  }
+
+  private countsOf(endpoint: string): EndpointCounts {
+    let counts = this.byEndpoint.get(endpoint);
+    if (counts !== undefined) return counts;
+    if (this.byEndpoint.size >= MAX_ENDPOINTS && endpoint !== OTHER) {
+      this.guard.count('cardinality_overflow');
+      return this.countsOf(OTHER);
+    }
+    counts = { endpoint, byStatus: new Map() };
+    this.byEndpoint.set(endpoint, counts);
+    return counts;
+  }
+}
+
+/**
+ * The route template of a matched request. `req.baseUrl` is a template too as long as routers are mounted on
+ * static paths; a router mounted on a parameterised path would put a raw value there, which the guard's template
+ * check cannot tell apart, so mount routers on static paths (see README).
+ */
+function routeTemplateOf(req: Request): string | undefined {
+  const route = req.route as { path?: unknown } | undefined;
+  if (route === undefined) return undefined;
+  return typeof route.path === 'string' ? req.baseUrl + route.path : '';
+}
+
+export function responseCounterMiddleware(counter: HttpResponseCounter): RequestHandler {
+  return (req, res, next) => {
+    res.once('finish', () => {
+      counter.record(req.method, routeTemplateOf(req), res.statusCode);
+    });
+    next();
+  };
+}

@@ -1,0 +1,132 @@
+/**
+ * The dedicated metrics listener: `/metrics` for Prometheus and `/analytics/catalog` for people, apart from the
+ * app's own port so that it can stay private (loopback by default) and outlive the app during shutdown.
+ */
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Logger } from 'pino';
+import type { TelemetryConfig } from './config.ts';
+import type { Exporter } from './exporter.ts';
+import { catalogDocument } from './transparency.ts';
+
+export interface ListeningAddress {
+  readonly host: string;
+  readonly port: number;
+  /** `http://host:port`, for logs and tests. */
+  readonly url: string;
+}
+
+export interface MetricsServerOptions {
+  readonly config: TelemetryConfig;
+  readonly exporter: Exporter;
+  readonly logger: Logger;
+}
+
+const EXPOSITION_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
+
+export class MetricsServer {
+  private readonly options: MetricsServerOptions;
+  private readonly expectedTokenDigest: Buffer | undefined;
+  private readonly scrapeWaiters = new Set<() => void>();
+  private server: Server | undefined;
+
+  constructor(options: MetricsServerOptions) {
+    this.options = options;
+    const token = options.config.metricsToken;
+    this.expectedTokenDigest = token === undefined ? undefined : digest(token);
+  }
+
+  listen(): Promise<ListeningAddress> {
+    if (this.server !== undefined) return Promise.reject(new Error('the metrics listener is already started'));
+    const server = createServer((req, res) => {
+      this.handle(req, res).catch((error: unknown) => {
+        // The error of a collection callback may quote app data: log its kind only.
+        this.options.logger.error({ errorName: error instanceof Error ? error.name : typeof error }, 'metrics request failed');
+        if (!res.headersSent) reply(res, 500, 'text/plain', 'metrics collection failed\n');
+        else res.destroy();
+      });
+    });
+    this.server = server;
+    const { metricsHost, metricsPort } = this.options.config;
+    return new Promise((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(metricsPort, metricsHost, () => {
+        server.off('error', reject);
+        const { port } = server.address() as AddressInfo;
+        const host = metricsHost.includes(':') ? `[${metricsHost}]` : metricsHost;
+        resolve({ host: metricsHost, port, url: `http://${host}:${String(port)}` });
+      });
+    });
+  }
+
+  waitForNextScrape(graceMs: number): Promise<boolean> {
+    return new Promise((resolve) => {
+      const done = (scraped: boolean): void => {
+        clearTimeout(timer);
+        this.scrapeWaiters.delete(onScrape);
+        resolve(scraped);
+      };
+      const onScrape = (): void => {
+        done(true);
+      };
+      const timer = setTimeout(done, graceMs, false);
+      this.scrapeWaiters.add(onScrape);
+    });
+  }
+
+  async close(): Promise<void> {
+    const server = this.server;
+    if (server === undefined) return;
+    this.server = undefined;
+    await new Promise<void>((resolve) => {
+      server.close(() => {
+        resolve();
+      });
+      server.closeAllConnections();
+    });
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const path = (req.url ?? '/').split('?', 1)[0];
+    if (path !== '/metrics' && path !== '/analytics/catalog') {
+      reply(res, 404, 'text/plain', 'not found: try /metrics or /analytics/catalog\n');
+      return;
+    }
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.setHeader('Allow', 'GET, HEAD');
+      reply(res, 405, 'text/plain', 'method not allowed\n');
+      return;
+    }
+    if (!this.authorized(req)) {
+      res.setHeader('WWW-Authenticate', 'Bearer realm="quietcount metrics"');
+      reply(res, 401, 'text/plain', 'a valid bearer token is required\n');
+      return;
+    }
+    if (path === '/analytics/catalog') {
+      reply(res, 200, 'application/json', `${JSON.stringify(catalogDocument(this.options.config), null, 2)}\n`);
+      return;
+    }
+    const text = await this.options.exporter.metricsText();
+    res.once('finish', () => {
+      for (const notify of [...this.scrapeWaiters]) notify();
+    });
+    reply(res, 200, EXPOSITION_CONTENT_TYPE, text);
+  }
+
+  private authorized(req: IncomingMessage): boolean {
+    if (this.expectedTokenDigest === undefined) return true;
+    const match = /^Bearer (.+)$/i.exec(req.headers.authorization ?? '');
+    // Comparing digests keeps the comparison constant-time even when the lengths differ.
+    return match?.[1] !== undefined && timingSafeEqual(digest(match[1]), this.expectedTokenDigest);
+  }
+}
+
+function digest(token: string): Buffer {
+  return createHash('sha256').update(token).digest();
+}
+
+function reply(res: ServerResponse, status: number, contentType: string, body: string): void {
+  res.writeHead(status, { 'Content-Type': contentType, 'Cache-Control': 'no-store' });
+  res.end(body);
+}
