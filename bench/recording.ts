@@ -1,0 +1,84 @@
+/**
+ * Recording cost: quietcount's `record` vs OpenTelemetry sdk-metrics `counter.add` vs prom-client `counter.inc`,
+ * same two labels, same id sequence (2 event names × 100 event ids, as an app's route handler passes them: strings),
+ * one process, interleaved rounds. Goal: ≤ 1/10 of OTel and ≤ 1/5 of prom-client.
+ */
+import { MeterProvider } from '@opentelemetry/sdk-metrics';
+import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
+import { Counter, Registry } from 'prom-client';
+import { createTelemetry } from '../src/telemetry/index.ts';
+import { fixed, interleavedMedians, seededRandom, table } from './support.ts';
+
+const NAMES = ['directory_page_view', 'directory_search'] as const;
+const IDS = Array.from({ length: 100 }, (_, index) => String(index + 1));
+const OPS = 1 << 20;
+const ROUNDS = 9;
+
+const random = seededRandom();
+const workload = Array.from({ length: 4096 }, () => ({
+  name: NAMES[Math.floor(random() * NAMES.length)] ?? NAMES[0],
+  id: IDS[Math.floor(random() * IDS.length)] ?? '1',
+}));
+const MASK = workload.length - 1;
+
+const telemetry = createTelemetry({ env: { NODE_ENV: 'production', ANALYTICS_LOG_LEVEL: 'info' } });
+const { record } = telemetry;
+
+const otelProvider = new MeterProvider({ readers: [new PrometheusExporter({ preventServerStart: true })] });
+const otelCounter = otelProvider.getMeter('bench').createCounter('analytics_events');
+
+const promCounter = new Counter({
+  name: 'analytics_events_total',
+  help: 'bench',
+  labelNames: ['event_name', 'event_id'],
+  registers: [new Registry()],
+});
+
+/** ns per operation of `operation` over OPS calls walking the workload. */
+function timed(operation: (name: (typeof NAMES)[number], id: string) => void): () => number {
+  return () => {
+    const start = process.hrtime.bigint();
+    for (let index = 0; index < OPS; index += 1) {
+      const call = workload[index & MASK];
+      if (call !== undefined) operation(call.name, call.id);
+    }
+    return Number(process.hrtime.bigint() - start) / OPS;
+  };
+}
+
+export function run(): string {
+  const medians = interleavedMedians(
+    {
+      quietcount: timed((name, id) => {
+        record(name, id);
+      }),
+      otel: timed((name, id) => {
+        otelCounter.add(1, { event_name: name, event_id: id });
+      }),
+      promClient: timed((name, id) => {
+        promCounter.inc({ event_name: name, event_id: id });
+      }),
+    },
+    ROUNDS,
+  );
+  const ours = medians.quietcount ?? Number.NaN;
+  const otel = medians.otel ?? Number.NaN;
+  const prom = medians.promClient ?? Number.NaN;
+  return [
+    `## Recording: ${String(OPS)} increments × ${String(ROUNDS)} interleaved rounds (median), 2 names × 100 ids`,
+    '',
+    table(
+      ['library', 'ns/op', 'quietcount / library', 'goal'],
+      [
+        ['quietcount record', fixed(ours), '1.00', ''],
+        ['OTel sdk-metrics counter.add', fixed(otel), fixed(ours / otel, 3), `≤ 0.100 ${ours / otel <= 0.1 ? 'met' : 'MISSED'}`],
+        ['prom-client counter.inc', fixed(prom), fixed(ours / prom, 3), `≤ 0.200 ${ours / prom <= 0.2 ? 'met' : 'MISSED'}`],
+      ],
+    ),
+  ].join('\n');
+}
+
+if (import.meta.main) {
+  process.stdout.write(`${run()}\n`);
+  await telemetry.shutdown();
+}

@@ -1,0 +1,28 @@
+/**
+ * `npm run bench [name …]`: each benchmark in its own Node process (so one's heap and JIT state cannot skew
+ * another), one after the other, printing Markdown tables ready for README's Performance section.
+ */
+import { spawnSync } from 'node:child_process';
+import { machine } from './support.ts';
+
+const BENCHMARKS = ['recording'];
+
+const wanted = process.argv.slice(2);
+const unknown = wanted.filter((name) => !BENCHMARKS.includes(name));
+if (unknown.length > 0) {
+  console.error(`unknown benchmark: ${unknown.join(', ')} (have: ${BENCHMARKS.join(', ')})`);
+  process.exit(2);
+}
+process.stdout.write(`Machine: ${machine()}\n\n`);
+let failed = false;
+for (const name of wanted.length > 0 ? wanted : BENCHMARKS) {
+  const result = spawnSync(process.execPath, ['--expose-gc', new URL(`./${name}.ts`, import.meta.url).pathname], {
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  process.stdout.write('\n');
+  if (result.status !== 0) {
+    console.error(`benchmark ${name} failed (exit ${String(result.status)})`);
+    failed = true;
+  }
+}
+process.exitCode = failed ? 1 : 0;
