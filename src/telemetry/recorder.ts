@@ -16,10 +16,17 @@ export interface EventCount {
   readonly count: number;
 }
 
-export type ObserveEventCount = (eventName: EventName, eventId: string, count: number) => void;
+/**
+ * `series` is the series' admission number, stable for the life of the process (`OVERFLOW_SERIES` for
+ * `__other__`): the exporter shards by it, and a series must stay in one shard.
+ */
+export type ObserveEventCount = (eventName: EventName, eventId: string, count: number, series: number) => void;
+
+export const OVERFLOW_SERIES = -1;
 
 interface Cell {
   readonly eventId: string;
+  readonly series: number;
   count: number;
 }
 
@@ -28,12 +35,12 @@ class MemoryCounter {
   /** Keyed by the caller's value: the canonical string, and a number alias for numeric ids (at most one each). */
   readonly byCallerId = new Map<unknown, Cell>();
   readonly cells: Cell[] = [];
-  readonly other: Cell = { eventId: OTHER, count: 0 };
+  readonly other: Cell = { eventId: OTHER, series: OVERFLOW_SERIES, count: 0 };
 }
 
-/** The admitted ids of one table-derived event name: admission order is the table's row order, so it is stable. */
+/** The admitted ids of one table-derived event name, with their series numbers, in the table's row order. */
 class TableCounter {
-  readonly admitted = new Set<string>();
+  readonly admitted = new Map<string, number>();
   readonly readCounts: () => Iterable<EventCount>;
   /** Last observed value per label, for the delta of `__other__` and for debug lines. */
   readonly lastSeen = new Map<string, number>();
@@ -61,6 +68,7 @@ export class UsageRecorder {
   private readonly debugLog: Logger | undefined;
   private readonly memory = new Map<unknown, MemoryCounter>();
   private readonly tables = new Map<EventName, TableCounter>();
+  private admittedSeries = 0;
 
   constructor(options: UsageRecorderOptions) {
     this.guard = options.guard;
@@ -119,8 +127,8 @@ export class UsageRecorder {
   /** Hands every series to `observe`: called by the exporter at each scrape. */
   collect(observe: ObserveEventCount): void {
     for (const [eventName, counter] of this.memory) {
-      for (const cell of counter.cells) observe(eventName as EventName, cell.eventId, cell.count);
-      if (counter.other.count > 0) observe(eventName as EventName, OTHER, counter.other.count);
+      for (const cell of counter.cells) observe(eventName as EventName, cell.eventId, cell.count, cell.series);
+      if (counter.other.count > 0) observe(eventName as EventName, OTHER, counter.other.count, OVERFLOW_SERIES);
     }
     for (const [eventName, table] of this.tables) this.collectTable(eventName, table, observe);
   }
@@ -139,7 +147,7 @@ export class UsageRecorder {
         if (this.debugLog !== undefined) this.logIncrement(eventName, OTHER, increment);
         return;
       }
-      cell = { eventId: canonical, count: 0 };
+      cell = { eventId: canonical, series: this.admittedSeries++, count: 0 };
       counter.cells.push(cell);
       counter.byCallerId.set(canonical, cell);
     }
@@ -168,7 +176,7 @@ export class UsageRecorder {
           other += row.count;
           continue;
         }
-        table.admitted.add(eventId);
+        table.admitted.set(eventId, this.admittedSeries++);
       }
       totals.set(eventId, (totals.get(eventId) ?? 0) + row.count);
     }
@@ -178,7 +186,7 @@ export class UsageRecorder {
     if (other > previousOther) this.guard.count('cardinality_overflow', other - previousOther);
     for (const [eventId, count] of totals) {
       if (count === 0) continue;
-      observe(eventName, eventId, count);
+      observe(eventName, eventId, count, table.admitted.get(eventId) ?? OVERFLOW_SERIES);
       const delta = count - (table.lastSeen.get(eventId) ?? 0);
       if (this.debugLog !== undefined && delta > 0) this.logIncrement(eventName, eventId, delta);
       table.lastSeen.set(eventId, count);
