@@ -5,7 +5,7 @@
 import { spawnSync } from 'node:child_process';
 import { machine } from './support.ts';
 
-const BENCHMARKS = ['recording'];
+const BENCHMARKS = ['recording', 'scrape', 'flood'];
 
 const wanted = process.argv.slice(2);
 const unknown = wanted.filter((name) => !BENCHMARKS.includes(name));
