@@ -1,0 +1,139 @@
+/**
+ * The report's command line → validated options, or a usage error that says what is wrong and what is allowed.
+ */
+import { parseArgs } from 'node:util';
+import { eventNames, isEventName, OTHER, type EventName } from '../../catalog.ts';
+import { canonicalEventId } from '../../telemetry/guard.ts';
+import type { AuthOption } from './auth.ts';
+import { DAY_MS, formatIsoDay, parseIsoDay, utcDayStart } from './days.ts';
+import { usageError } from './errors.ts';
+import { REPORT_FORMATS } from './help.ts';
+
+export type ReportFormat = (typeof REPORT_FORMATS)[number];
+
+export interface ReportOptions {
+  readonly prometheusUrl: URL;
+  readonly auth: AuthOption | undefined;
+  /** Midnights (UTC) of the first and last day reported, both included. */
+  readonly fromDay: number;
+  readonly toDay: number;
+  readonly eventNames: readonly EventName[];
+  /** Empty: every event id. */
+  readonly eventIds: readonly string[];
+  readonly format: ReportFormat;
+  readonly minCount: number | undefined;
+  readonly forceProgress: boolean;
+}
+
+export type ParsedReportArgs = { readonly help: true } | { readonly help: false; readonly options: ReportOptions };
+
+const DEFAULT_DAYS = 7;
+
+const optionSpec = {
+  prometheus: { type: 'string' },
+  'bearer-token-file': { type: 'string' },
+  'basic-auth-file': { type: 'string' },
+  from: { type: 'string' },
+  to: { type: 'string' },
+  metric: { type: 'string', multiple: true },
+  'event-id': { type: 'string', multiple: true },
+  format: { type: 'string' },
+  'min-count': { type: 'string' },
+  progress: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+export function parseReportArgs(argv: readonly string[], env: NodeJS.ProcessEnv, now: Date): ParsedReportArgs {
+  let values;
+  try {
+    ({ values } = parseArgs({ args: [...argv], options: optionSpec, strict: true, allowPositionals: false }));
+  } catch (error) {
+    throw usageError(`${error instanceof Error ? error.message : String(error)} (see quietcount report --help)`);
+  }
+  if (values.help === true) return { help: true };
+  const { fromDay, toDay } = reportDays(values.from, values.to, now);
+  return {
+    help: false,
+    options: {
+      prometheusUrl: prometheusUrl(values.prometheus ?? env.PROMETHEUS_URL),
+      auth: authOption(values['bearer-token-file'], values['basic-auth-file']),
+      fromDay,
+      toDay,
+      eventNames: selectedEventNames(commaList(values.metric)),
+      eventIds: commaList(values['event-id']).map(eventIdOption),
+      format: reportFormat(values.format),
+      minCount: values['min-count'] === undefined ? undefined : minCount(values['min-count']),
+      forceProgress: values.progress === true,
+    },
+  };
+}
+
+function prometheusUrl(text: string | undefined): URL {
+  if (text === undefined || text === '') throw usageError('--prometheus URL is required (or set PROMETHEUS_URL)');
+  const url = URL.parse(text);
+  if (url === null || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+    throw usageError(`--prometheus must be an http:// or https:// URL, not "${text}"`);
+  }
+  if (url.username !== '' || url.password !== '') {
+    throw usageError('--prometheus must not contain credentials: use --basic-auth-file or --bearer-token-file');
+  }
+  if (url.search !== '' || url.hash !== '') throw usageError('--prometheus must be a base URL, without ?query or #fragment');
+  return url;
+}
+
+function authOption(bearerFile: string | undefined, basicFile: string | undefined): AuthOption | undefined {
+  if (bearerFile !== undefined && basicFile !== undefined) {
+    throw usageError('use either --bearer-token-file or --basic-auth-file, not both');
+  }
+  if (bearerFile !== undefined) return { kind: 'bearer', file: bearerFile };
+  if (basicFile !== undefined) return { kind: 'basic', file: basicFile };
+  return undefined;
+}
+
+function day(option: string, text: string): number {
+  const dayStart = parseIsoDay(text);
+  if (dayStart === undefined) throw usageError(`${option} "${text}" is not a date: expected YYYY-MM-DD (a UTC day)`);
+  return dayStart;
+}
+
+function reportDays(from: string | undefined, to: string | undefined, now: Date): { fromDay: number; toDay: number } {
+  const toDay = to === undefined ? utcDayStart(now.getTime()) - DAY_MS : day('--to', to);
+  const fromDay = from === undefined ? toDay - (DEFAULT_DAYS - 1) * DAY_MS : day('--from', from);
+  if (fromDay > toDay) {
+    throw usageError(`--from ${formatIsoDay(fromDay)} is after --to ${formatIsoDay(toDay)}`);
+  }
+  return { fromDay, toDay };
+}
+
+function commaList(values: readonly string[] | undefined): string[] {
+  return (values ?? []).flatMap((value) => value.split(',')).map((value) => value.trim()).filter((value) => value !== '');
+}
+
+function selectedEventNames(names: readonly string[]): EventName[] {
+  const unknown = names.filter((name) => !isEventName(name));
+  if (unknown.length > 0) {
+    throw usageError(`unknown --metric ${unknown.map((name) => `"${name}"`).join(', ')}: valid names are ${eventNames.join(', ')}`);
+  }
+  return names.length === 0 ? eventNames : [...new Set(names.filter(isEventName))];
+}
+
+function eventIdOption(text: string): string {
+  const eventId = text === OTHER ? OTHER : canonicalEventId(text);
+  if (eventId === undefined) {
+    throw usageError(`--event-id "${text}" is not an event id: expected a positive integer, a UUID or ${OTHER}`);
+  }
+  return eventId;
+}
+
+function reportFormat(text: string | undefined): ReportFormat {
+  if (text === undefined) return 'table';
+  const format = REPORT_FORMATS.find((candidate) => candidate === text);
+  if (format === undefined) throw usageError(`--format "${text}" is not one of ${REPORT_FORMATS.join(', ')}`);
+  return format;
+}
+
+function minCount(text: string): number {
+  const k = /^[1-9][0-9]{0,8}$/.test(text) ? Number(text) : undefined;
+  if (k === undefined) throw usageError(`--min-count "${text}" must be a positive integer`);
+  return k;
+}
