@@ -82,7 +82,7 @@ export class HttpResponseCounter {
  * static paths; a router mounted on a parameterised path would put a raw value there, which the guard's template
  * check cannot tell apart, so mount routers on static paths (see README).
  */
-function routeTemplateOf(req: Request): string | undefined {
+export function routeTemplateOf(req: Request): string | undefined {
   const route = req.route as { path?: unknown } | undefined;
   if (route === undefined) return undefined;
   return typeof route.path === 'string' ? req.baseUrl + route.path : '';

@@ -1,0 +1,53 @@
+/**
+ * `npm start`: the reference app on PORT, its metrics on METRICS_HOST:METRICS_PORT, until SIGTERM or SIGINT.
+ */
+import { ConfigError } from '../telemetry/index.ts';
+import { createAppLogger, loggableError } from './logger.ts';
+import { createApp, type App } from './server.ts';
+import { shutDownGracefully } from './shutdown.ts';
+
+const logger = createAppLogger();
+
+async function start(): Promise<App> {
+  const running = createApp({ env: process.env, logger });
+  const metrics = await running.telemetry.startMetricsServer();
+  const app = await running.listen();
+  logger.info(
+    { appUrl: app.url, appPort: app.port, metricsUrl: metrics.url, metricsPort: metrics.port },
+    `quietcount reference app on ${app.url}, metrics on ${metrics.url}`,
+  );
+  return running;
+}
+
+function stopOnSignals(running: App): void {
+  let stopping = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (stopping) {
+      logger.warn({ signal }, 'second signal: exiting now');
+      process.exit(1);
+    }
+    stopping = true;
+    logger.info({ signal }, 'shutting down (send the signal again to exit at once)');
+    shutDownGracefully(running).then(
+      () => {
+        logger.info('stopped');
+        process.exit(0);
+      },
+      (error: unknown) => {
+        logger.error({ error: loggableError(error) }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+}
+
+try {
+  stopOnSignals(await start());
+} catch (error) {
+  // A configuration message names variables, never their values: safe to show in full.
+  if (error instanceof ConfigError) logger.fatal(error.message);
+  else logger.fatal({ error: loggableError(error) }, 'failed to start');
+  process.exit(1);
+}

@@ -1,0 +1,131 @@
+/**
+ * The reference app, assembled but not listening: `createApp()` for main.ts, the tests and the benchmarks.
+ */
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { DatabaseSync } from 'node:sqlite';
+import express, { type Express } from 'express';
+import type { Logger } from 'pino';
+import { createTelemetry, type Telemetry } from '../telemetry/index.ts';
+import { loadAppConfig, type AppConfig } from './config.ts';
+import { createEventRepository } from './db/events.ts';
+import { openDatabase } from './db/open.ts';
+import { createProfileRepository } from './db/profiles.ts';
+import { observeUsageTables } from './db/usage-counts.ts';
+import { errorHandler, notFound } from './errors.ts';
+import { createAppLogger } from './logger.ts';
+import { requestLog } from './request-log.ts';
+import { directoryRoutes } from './routes/directory.ts';
+import { eventRoutes } from './routes/events.ts';
+import { healthRoutes } from './routes/health.ts';
+import { profileRoutes } from './routes/profiles.ts';
+import { signupRoutes } from './routes/signups.ts';
+import { hashToken } from './tokens.ts';
+
+export interface AppOptions {
+  readonly env: NodeJS.ProcessEnv;
+  /** Defaults to JSON lines on stdout. */
+  readonly logger?: Logger;
+}
+
+export interface ListeningApp {
+  readonly port: number;
+  readonly url: string;
+}
+
+export interface App {
+  readonly config: AppConfig;
+  readonly app: Express;
+  readonly telemetry: Telemetry;
+  readonly db: DatabaseSync;
+  readonly logger: Logger;
+  /** Starts the app listener (not the metrics listener: `telemetry.startMetricsServer()`). */
+  listen(): Promise<ListeningApp>;
+  /** Stops taking requests: no new connections, idle keep-alive ones closed, in-flight requests finish. */
+  stopServing(): Promise<void>;
+  /** stopServing, then the metrics listener and the database. */
+  close(): Promise<void>;
+}
+
+/** In-flight requests get this long to finish once the app stops serving; then their connections are cut. */
+const DRAIN_MS = 5_000;
+
+export function createApp(options: AppOptions): App {
+  const config = loadAppConfig(options.env);
+  const logger = options.logger ?? createAppLogger();
+  // Named, so the library's own lines (opt-out notice, debug increments) read as they do with its default logger.
+  const telemetry = createTelemetry({ env: options.env, logger: logger.child({ name: 'quietcount' }) });
+  const db = openDatabase(config.databasePath);
+  observeUsageTables(telemetry, db);
+  const events = createEventRepository(db);
+  const profiles = createProfileRepository(db);
+
+  if (config.adminToken === undefined) {
+    logger.warn('ADMIN_TOKEN is not set: creating events is refused (403); the demo events are there to try the app');
+  }
+
+  const app = express();
+  app.disable('x-powered-by');
+  // First, so every response is counted, the 4xx and 500 of the handlers below included. Bodies are parsed per
+  // route (json-body.ts).
+  app.use(telemetry.httpMiddleware());
+  app.use(requestLog(logger));
+  app.use(healthRoutes());
+  app.use(eventRoutes(events, config.adminToken === undefined ? undefined : hashToken(config.adminToken)));
+  app.use(signupRoutes(events, profiles));
+  app.use(directoryRoutes(events, profiles, telemetry));
+  app.use(profileRoutes(profiles));
+  app.use(notFound);
+  app.use(errorHandler(logger));
+
+  let server: Server | undefined;
+  let serving: Promise<void> | undefined;
+
+  const stopServing = (): Promise<void> => {
+    if (server === undefined) return Promise.resolve();
+    const listening = server;
+    serving ??= new Promise<void>((resolve, reject) => {
+      const cutOff = setTimeout(() => {
+        listening.closeAllConnections();
+      }, DRAIN_MS);
+      cutOff.unref();
+      listening.close((error) => {
+        clearTimeout(cutOff);
+        if (error) reject(error);
+        else resolve();
+      });
+      listening.closeIdleConnections();
+    });
+    return serving;
+  };
+
+  return {
+    config,
+    app,
+    telemetry,
+    db,
+    logger,
+    listen: () =>
+      new Promise((resolve, reject) => {
+        const listening = app.listen(config.port, config.host, (error?: Error) => {
+          if (error) {
+            reject(error);
+            return;
+          }
+          const { port } = listening.address() as AddressInfo;
+          resolve({ port, url: `http://${urlHost(config.host)}:${String(port)}` });
+        });
+        server = listening;
+      }),
+    stopServing,
+    close: async () => {
+      await stopServing();
+      await telemetry.shutdown();
+      db.close();
+    },
+  };
+}
+
+function urlHost(host: string): string {
+  return host.includes(':') ? `[${host}]` : host;
+}
