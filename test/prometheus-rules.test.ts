@@ -1,0 +1,59 @@
+/**
+ * promtool on the project's Prometheus files: the configuration, the rules, their unit tests (prometheus/tests/) and
+ * the web configuration. Debian's promtool 2.42 here; a missing binary fails, never skips.
+ */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { yamlFilesIn } from '../src/rules/rule-files.ts';
+import { PROMETHEUS_DIR, writeProjectConfig } from './support/prometheus-config.ts';
+import { promtool } from './support/promtool.ts';
+
+const ruleFiles = yamlFilesIn(join(PROMETHEUS_DIR, 'rules'));
+const unitTestFiles = yamlFilesIn(join(PROMETHEUS_DIR, 'tests'));
+
+function expectSuccess({ status, output }: { status: number | null; output: string }): void {
+  expect(status, `promtool failed:\n${output}`).toBe(0);
+}
+
+describe('promtool', () => {
+  let workDir: string;
+
+  beforeAll(async () => {
+    workDir = await mkdtemp(join(tmpdir(), 'quietcount-promtool-'));
+  });
+
+  afterAll(async () => {
+    await rm(workDir, { recursive: true, force: true });
+  });
+
+  it('accepts prometheus.yml, with the secret files compose mounts, and loads every rule file', async () => {
+    // promtool checks that secret files exist: point the /run/secrets/ paths at temp files, nothing else changes.
+    const secretFiles: Record<string, string> = {};
+    for (const name of ['metrics_token', 'prometheus_password']) {
+      secretFiles[`/run/secrets/${name}`] = join(workDir, name);
+      await writeFile(join(workDir, name), 'a-test-secret\n', { mode: 0o600 });
+    }
+    const configFile = await writeProjectConfig(workDir, { secretFiles });
+
+    const result = promtool(['check', 'config', configFile]);
+
+    expectSuccess(result);
+    expect(ruleFiles.length).toBeGreaterThan(0);
+    expect(result.output).toContain(`SUCCESS: ${String(ruleFiles.length)} rule files found`);
+  });
+
+  it('accepts every rule file', () => {
+    expectSuccess(promtool(['check', 'rules', ...ruleFiles]));
+  });
+
+  it('passes the rules unit tests of prometheus/tests', () => {
+    expect(unitTestFiles.length).toBeGreaterThan(0);
+    expectSuccess(promtool(['test', 'rules', ...unitTestFiles]));
+  });
+
+  it('accepts the web configuration', () => {
+    expectSuccess(promtool(['check', 'web-config', join(PROMETHEUS_DIR, 'web.yml')]));
+  });
+});
