@@ -15,7 +15,7 @@ describe('the catalog', () => {
   });
 
   it('declares every Phase-1 usage event and the three metrics of the design', () => {
-    expect(eventNames.sort()).toEqual(
+    expect([...eventNames].sort()).toEqual(
       ['consent_granted', 'consent_withdrawn', 'directory_page_view', 'directory_search', 'event_signup', 'profile_visibility_off', 'profile_visibility_on'],
     );
     expect(Object.keys(metrics)).toEqual(['analytics_events_total', 'http_responses_total', 'analytics_rejected_total']);

@@ -1,0 +1,27 @@
+/**
+ * How every quietcount dashboard starts: the classic dashboard JSON model, with the settings they all share.
+ *
+ * The SDK marks the classic builder deprecated in favour of dashboard schema v2, but Grafana 13's file provisioning
+ * still saves through the classic API and rejects v2 JSON ("dashboard appears to be in v2 format"): provisioned
+ * dashboards must stay classic. This is the one module that names the classic types; the rest use the aliases.
+ */
+/* eslint-disable @typescript-eslint/no-deprecated -- see above */
+import { DashboardBuilder, DashboardCursorSync, type Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
+
+export type ClassicDashboard = Dashboard;
+export type ClassicDashboardBuilder = DashboardBuilder;
+
+export function newDashboard(title: string): ClassicDashboardBuilder {
+  return (
+    new DashboardBuilder(title)
+      .tags(['quietcount'])
+      // Daily counts are per UTC day (the recording rules and the report CLI count UTC days): show days the same way.
+      .timezone('utc')
+      // Provisioned from code: edits in the UI could not be saved anyway, so do not invite them.
+      .readonly()
+      .tooltip(DashboardCursorSync.Crosshair)
+      .refresh('5m')
+      // An explicit empty list: Grafana adds its built-in annotations itself.
+      .annotations([])
+  );
+}
