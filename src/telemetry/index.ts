@@ -26,7 +26,10 @@ export type { EventName, MemoryEventName, TableEventName } from '../catalog.ts';
 export interface TelemetryOptions {
   /** Defaults to `process.env`. */
   readonly env?: NodeJS.ProcessEnv;
-  /** A pino logger for quietcount's own lines (collection off, debug increments). Defaults to one on stdout. */
+  /**
+   * A pino logger for quietcount's own lines (collection off, debug increments), used at ANALYTICS_LOG_LEVEL.
+   * Defaults to JSON lines on stdout.
+   */
   readonly logger?: Logger;
 }
 
@@ -56,7 +59,9 @@ export interface Telemetry {
 
 export function createTelemetry(options: TelemetryOptions = {}): Telemetry {
   const config = loadTelemetryConfig(options.env ?? process.env);
-  const logger = options.logger ?? createTelemetryLogger(config.logLevel);
+  // ANALYTICS_LOG_LEVEL rules quietcount's own lines even on the app's logger: debug mode must show every increment
+  // whatever level the app logs at.
+  const logger = options.logger?.child({}, { level: config.logLevel }) ?? createTelemetryLogger(config.logLevel);
   const guard = createGuard({ strict: config.strict });
   const usage = new UsageRecorder({
     guard,

@@ -3,6 +3,7 @@ import { seriesOf, valueOf } from '../support/exposition.ts';
 import { startTelemetry } from '../support/telemetry.ts';
 import { OTHER } from '../../src/catalog.ts';
 import { createTelemetry, QuietcountRuleError } from '../../src/telemetry/index.ts';
+import { captureLogs } from '../support/log-capture.ts';
 
 const views = (id: string) => ({ event_name: 'directory_page_view', event_id: id });
 const rejected = (reason: string) => ({ reason });
@@ -140,6 +141,14 @@ describe('debug mode', () => {
       { metric: 'analytics_events_total', labels: { event_name: 'directory_page_view', event_id: OTHER }, delta: 1 },
       { metric: 'analytics_events_total', labels: { event_name: 'consent_granted', event_id: '7' }, delta: 3 },
     ]);
+  });
+
+  it('logs increments through an app logger that itself logs at info', async () => {
+    const logs = captureLogs('info');
+    const telemetry = createTelemetry({ env: { NODE_ENV: 'production', ANALYTICS_LOG_LEVEL: 'debug' }, logger: logs.logger });
+    telemetry.record('directory_search', 5);
+    expect(logs.lines.map((line) => JSON.parse(line) as { delta?: number }).filter((entry) => entry.delta === 1)).toHaveLength(1);
+    await telemetry.shutdown();
   });
 
   it('logs nothing per increment at the default level', async () => {
