@@ -4,7 +4,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { DatabaseSync } from 'node:sqlite';
-import express, { type Express } from 'express';
+import express, { type Express, type RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { createTelemetry, type Telemetry } from '../telemetry/index.ts';
 import { loadAppConfig, type AppConfig } from './config.ts';
@@ -26,6 +26,11 @@ export interface AppOptions {
   readonly env: NodeJS.ProcessEnv;
   /** Defaults to JSON lines on stdout. */
   readonly logger?: Logger;
+  /**
+   * The middleware that counts every response, first in the chain: quietcount's own by default. `none`, or another
+   * library's middleware, exists so the benchmarks can measure what counting costs (bench/http.ts).
+   */
+  readonly httpInstrumentation?: RequestHandler | 'none';
 }
 
 export interface ListeningApp {
@@ -68,7 +73,8 @@ export function createApp(options: AppOptions): App {
   app.disable('x-powered-by');
   // First, so every response is counted, the 4xx and 500 of the handlers below included. Bodies are parsed per
   // route (json-body.ts).
-  app.use(telemetry.httpMiddleware());
+  const httpInstrumentation = options.httpInstrumentation ?? telemetry.httpMiddleware();
+  if (httpInstrumentation !== 'none') app.use(httpInstrumentation);
   app.use(requestLog(logger));
   app.use(healthRoutes());
   app.use(eventRoutes(events, config.adminToken === undefined ? undefined : hashToken(config.adminToken)));
