@@ -7,11 +7,10 @@ import { execFile } from 'node:child_process';
 import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventNames } from '../src/catalog.ts';
-import { main } from '../src/cli/report/main.ts';
+import { runReport } from './support/report-cli.ts';
 import { DAY_MS, JOB, cellKey, reportScenario, simulateTraffic } from './fixtures/report/traffic.ts';
 import { backfillOpenMetrics, freePort, startPrometheus, type PrometheusServer } from './support/prometheus.ts';
 
@@ -52,31 +51,7 @@ afterAll(async () => {
   await rm(workDir, { recursive: true, force: true });
 });
 
-interface Run {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-function collector(): Writable & { text: string } {
-  const stream = Object.assign(
-    new Writable({
-      write(chunk: Buffer, _encoding, done) {
-        stream.text += chunk.toString();
-        done();
-      },
-    }),
-    { text: '' },
-  );
-  return stream;
-}
-
-async function report(args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<Run> {
-  const stdout = collector();
-  const stderr = collector();
-  const code = await main([...args], { stdout, stderr, env, now: () => new Date() });
-  return { code, stdout: stdout.text, stderr: stderr.text };
-}
+const report = runReport;
 
 interface JsonRow {
   event_name: string;

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { afterAll } from 'vitest';
 import { metricNames } from '../../src/catalog.ts';
 import { createApp, type App } from '../../src/app/server.ts';
+import { shutDownGracefully } from '../../src/app/shutdown.ts';
 import { parseExposition } from './exposition.ts';
 import { captureLogs } from './log-capture.ts';
 
@@ -111,6 +112,18 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
   };
   running.add(testApp);
   return testApp;
+}
+
+/**
+ * Restarts an app the way a deployment does: main.ts's graceful shutdown (requests stop, then the metrics listener
+ * waits for one more scrape, so nothing counted is lost), then a new app with the same environment on the same two
+ * ports, so that Prometheus keeps scraping the same target. Use the returned app from then on.
+ */
+export async function restartTestApp(app: TestApp): Promise<TestApp> {
+  if (!running.delete(app)) throw new Error('restartTestApp: this app is not running');
+  await shutDownGracefully(app.running);
+  const portOf = (url: string): string => new URL(url).port;
+  return startTestApp({ ...app.env, PORT: portOf(app.baseUrl), METRICS_PORT: portOf(app.metricsUrl) });
 }
 
 /** A database file in a temp dir removed after the file's tests. */
