@@ -118,7 +118,7 @@ describe('init-secrets.sh', () => {
     expect(prometheus.metrics_token).toBe(first.prometheus.metrics_token);
     // A new salt, the same password.
     expect(prometheus['web.yml']).not.toBe(first.prometheus['web.yml']);
-    expect(promtool(['check', 'web-config', join(secretsRoot, 'prometheus', 'web.yml')]).status).toBe(0);
+    expect((await promtool(['check', 'web-config', join(secretsRoot, 'prometheus', 'web.yml')])).status).toBe(0);
   });
 
   it('fails, creating nothing, when the template has no entry for the Prometheus user', async () => {
@@ -139,7 +139,7 @@ describe('the generated web.yml in a real Prometheus', () => {
   const username = 'quietcount';
 
   beforeAll(async () => {
-    expect(promtool(['check', 'web-config', join(secretsRoot, 'prometheus', 'web.yml')])).toMatchObject({ status: 0 });
+    expect(await promtool(['check', 'web-config', join(secretsRoot, 'prometheus', 'web.yml')])).toMatchObject({ status: 0 });
     prometheus = await startPrometheus({
       extraFlags: [`--web.config.file=${join(secretsRoot, 'prometheus', 'web.yml')}`],
       basicAuth: { username, password: first.grafana.prometheus_password ?? '' },

@@ -37,23 +37,23 @@ describe('promtool', () => {
     }
     const configFile = await writeProjectConfig(workDir, { secretFiles });
 
-    const result = promtool(['check', 'config', configFile]);
+    const result = await promtool(['check', 'config', configFile]);
 
     expectSuccess(result);
     expect(ruleFiles.length).toBeGreaterThan(0);
     expect(result.output).toContain(`SUCCESS: ${String(ruleFiles.length)} rule files found`);
   });
 
-  it('accepts every rule file', () => {
-    expectSuccess(promtool(['check', 'rules', ...ruleFiles]));
+  it('accepts every rule file', async () => {
+    expectSuccess(await promtool(['check', 'rules', ...ruleFiles]));
   });
 
-  it('passes the rules unit tests of prometheus/tests', () => {
+  it('passes the rules unit tests of prometheus/tests', async () => {
     expect(unitTestFiles.length).toBeGreaterThan(0);
-    expectSuccess(promtool(['test', 'rules', ...unitTestFiles]));
+    expectSuccess(await promtool(['test', 'rules', ...unitTestFiles]));
   });
 
-  it('accepts the web configuration', () => {
-    expectSuccess(promtool(['check', 'web-config', join(PROMETHEUS_DIR, 'web.yml')]));
+  it('accepts the web configuration', async () => {
+    expectSuccess(await promtool(['check', 'web-config', join(PROMETHEUS_DIR, 'web.yml')]));
   });
 });

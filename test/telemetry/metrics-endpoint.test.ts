@@ -15,7 +15,7 @@ describe('/metrics', () => {
     });
     telemetry.observeTable('event_signup', () => [{ eventId: 1, count: 2 }]);
     const text = await scrape();
-    const check = promtool(['check', 'metrics'], text);
+    const check = await promtool(['check', 'metrics'], text);
     expect(check.output).toBe('');
     expect(check.status).toBe(0);
     expect(text).toContain('process_cpu_seconds_total');
