@@ -2,11 +2,9 @@
  * Filling a Prometheus TSDB for bench/prometheus.ts with promtool (openmetrics files and recording rules), and
  * reading back what it holds. The binaries come from test/support/prometheus.ts, which also starts the server.
  */
-import { execFile } from 'node:child_process';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
-import { promtoolBinary } from '../test/support/prometheus.ts';
+import { runPromtool } from '../test/support/prometheus.ts';
 
 /**
  * The largest block a 180-day Prometheus compacts to: ranges grow ×3 from 2 h and stop at a tenth of the retention
@@ -14,24 +12,15 @@ import { promtoolBinary } from '../test/support/prometheus.ts';
  */
 export const BLOCK_SECONDS = 162 * 3_600;
 
-const STDERR_TAIL = 2_000;
-
-async function promtool(args: string[]): Promise<void> {
-  await promisify(execFile)(await promtoolBinary(), args, { maxBuffer: 64 * 1024 * 1024 }).catch((error: unknown) => {
-    const stderr = (error as { stderr?: string }).stderr ?? String(error);
-    throw new Error(`promtool ${args.slice(0, 3).join(' ')} failed: ${stderr.slice(-STDERR_TAIL)}`);
-  });
-}
-
 const maxBlockDuration = `--max-block-duration=${String(BLOCK_SECONDS / 3_600)}h`;
 
 export function importOpenMetrics(file: string, dataDir: string): Promise<void> {
-  return promtool(['tsdb', 'create-blocks-from', maxBlockDuration, 'openmetrics', '--quiet', file, dataDir]);
+  return runPromtool(['tsdb', 'create-blocks-from', maxBlockDuration, 'openmetrics', '--quiet', file, dataDir]);
 }
 
 /** Evaluates `rulesFile` against the Prometheus at `url` over [start, end] (Unix seconds) into blocks in `outputDir`. */
 export function importRules(rulesFile: string, url: string, start: number, end: number, outputDir: string): Promise<void> {
-  return promtool([
+  return runPromtool([
     'tsdb', 'create-blocks-from', maxBlockDuration, 'rules', '--quiet',
     `--url=${url}`, `--start=${String(start)}`, `--end=${String(end)}`, `--output-dir=${outputDir}`, rulesFile,
   ]);

@@ -90,17 +90,11 @@ export async function freePort(): Promise<number> {
  * with `promtool tsdb create-blocks-from openmetrics`. Run it before Prometheus starts on that dir.
  */
 export async function backfillOpenMetrics(openMetrics: string, dataDir: string): Promise<void> {
-  const promtool = await promtoolBinary();
   const workDir = await mkdtemp(join(tmpdir(), 'quietcount-backfill-'));
   try {
     const input = join(workDir, 'samples.om.txt');
     await writeFile(input, openMetrics);
-    await promisify(execFile)(promtool, ['tsdb', 'create-blocks-from', 'openmetrics', '--quiet', input, dataDir], {
-      maxBuffer: 16 * 1024 * 1024,
-    }).catch((error: unknown) => {
-      const stderr = (error as { stderr?: string }).stderr ?? '';
-      throw new Error(`promtool create-blocks-from openmetrics failed: ${lastLines(stderr)}`);
-    });
+    await runPromtool(['tsdb', 'create-blocks-from', 'openmetrics', '--quiet', input, dataDir]);
   } finally {
     await rm(workDir, { recursive: true, force: true });
   }
@@ -117,25 +111,27 @@ export async function backfillRecordingRules(
   range: { readonly start: Date; readonly end: Date },
   dataDir: string,
 ): Promise<void> {
-  const promtool = await promtoolBinary();
   const outputDir = await mkdtemp(join(tmpdir(), 'quietcount-rule-backfill-'));
   const seconds = (date: Date): string => String(Math.floor(date.getTime() / 1000));
   try {
-    await promisify(execFile)(
-      promtool,
-      ['tsdb', 'create-blocks-from', 'rules', '--quiet', `--url=${prometheusUrl}`, `--start=${seconds(range.start)}`,
-        `--end=${seconds(range.end)}`, `--output-dir=${outputDir}`, ...ruleFiles],
-      { maxBuffer: 16 * 1024 * 1024 },
-    ).catch((error: unknown) => {
-      const stderr = (error as { stderr?: string }).stderr ?? '';
-      throw new Error(`promtool create-blocks-from rules failed: ${lastLines(stderr)}`);
-    });
+    await runPromtool([
+      'tsdb', 'create-blocks-from', 'rules', '--quiet', `--url=${prometheusUrl}`, `--start=${seconds(range.start)}`,
+      `--end=${seconds(range.end)}`, `--output-dir=${outputDir}`, ...ruleFiles,
+    ]);
     const blocks = await readdir(outputDir);
     if (blocks.length === 0) throw new Error('promtool create-blocks-from rules wrote no block: no rule had data in the range');
     await Promise.all(blocks.map((block) => rename(join(outputDir, block), join(dataDir, block))));
   } finally {
     await rm(outputDir, { recursive: true, force: true });
   }
+}
+
+/** Runs promtool; a failure carries the last lines of its stderr. */
+export async function runPromtool(args: readonly string[]): Promise<void> {
+  await promisify(execFile)(await promtoolBinary(), [...args], { maxBuffer: 64 * 1024 * 1024 }).catch((error: unknown) => {
+    const stderr = (error as { stderr?: string }).stderr ?? String(error);
+    throw new Error(`promtool ${args.slice(0, 3).join(' ')} failed: ${lastLines(stderr)}`);
+  });
 }
 
 function lastLines(text: string): string {
