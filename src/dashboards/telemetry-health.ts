@@ -160,7 +160,7 @@ function targetsUpPanel(): StatPanel {
 function scrapeDurationPanel(): TimeSeriesPanel {
   return scrapedTimeSeries({
     title: 'Scrape duration',
-    description: 'Time Prometheus took to scrape each app instance, worst within each step. A scrape builds the whole exposition in one go: it grows with the number of series.',
+    description: 'Time Prometheus took to scrape each app instance, worst within each step. It grows with the number of series (the app builds the exposition in shards of 256 series, yielding between them).',
     unit: units.Seconds,
     width: 10,
     height: 8,
