@@ -12,7 +12,7 @@ import type { RequestHandler } from 'express';
 import { createApp } from '../src/app/server.ts';
 import { createAppLogger } from '../src/app/logger.ts';
 import { PAGE_SIZE } from '../src/app/db/profiles.ts';
-import { UNMATCHED } from '../src/catalog.ts';
+import { UNMATCHED } from '../src/schema/bounds.ts';
 import { routeTemplateOf } from '../src/telemetry/http.ts';
 
 export interface CpuMessage {

@@ -14,12 +14,13 @@ import { mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promise
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { parse, stringify } from 'yaml';
-import { eventNames } from '../src/catalog.ts';
-import { DAILY_USAGE, SCRAPE_INTERVAL } from '../src/dashboards/prometheus-names.ts';
-import { PRODUCT_USAGE_UID } from '../src/dashboards/product-usage.ts';
-import { dashboardTargets, interpolate, type DashboardTarget } from '../src/dashboards/targets.ts';
-import { analysePromQL } from '../src/rules/promql.ts';
-import { yamlFilesIn } from '../src/rules/rule-files.ts';
+import { eventNames, referenceModel } from '../test/support/reference-catalog.ts';
+import { DAILY_USAGE, SCRAPE_INTERVAL } from '../src/generate/dashboards/prometheus-names.ts';
+import { buildDashboards } from '../src/generate/dashboards/dashboards.ts';
+import { dashboardUid } from '../src/generate/dashboards/new-dashboard.ts';
+import { dashboardTargets, interpolate, type DashboardTarget } from '../src/generate/dashboards/targets.ts';
+import { analysePromQL } from '../test/support/rules/promql.ts';
+import { yamlFilesIn } from '../test/support/rules/rule-files.ts';
 import { startPrometheus, type PrometheusServer } from '../test/support/prometheus.ts';
 import { PROMETHEUS_DIR } from '../test/support/prometheus-config.ts';
 import { fixed, median, table } from './support.ts';
@@ -187,8 +188,8 @@ try {
   const history = await backfillHistory(root, dataDir);
 
   prometheus = await startPrometheus({ dataDir });
-  const dashboardQueries = dashboardTargets()
-    .filter((target) => target.dashboardUid === PRODUCT_USAGE_UID)
+  const dashboardQueries = dashboardTargets(buildDashboards(referenceModel).values())
+    .filter((target) => target.dashboardUid === dashboardUid(referenceModel, 'product-usage'))
     .map(asSent);
   const rulesFile = join(root, 'rules.yml');
   const rules = await rulesReadBy(dashboardQueries.map(({ query }) => query), rulesFile);

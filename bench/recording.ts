@@ -6,7 +6,8 @@
 import { MeterProvider } from '@opentelemetry/sdk-metrics';
 import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
 import { Counter, Registry } from 'prom-client';
-import { createTelemetry } from '../src/telemetry/index.ts';
+import { createTelemetry } from '../src/index.ts';
+import { referenceCatalog as catalog } from '../test/support/reference-catalog.ts';
 import { fixed, interleavedMedians, seededRandom, table } from './support.ts';
 
 const NAMES = ['directory_page_view', 'directory_search'] as const;
@@ -21,7 +22,7 @@ const workload = Array.from({ length: 4096 }, () => ({
 }));
 const MASK = workload.length - 1;
 
-const telemetry = createTelemetry({ env: { NODE_ENV: 'production', ANALYTICS_LOG_LEVEL: 'info' } });
+const telemetry = createTelemetry({ catalog, env: { NODE_ENV: 'production', ANALYTICS_LOG_LEVEL: 'info' } });
 const { record } = telemetry;
 
 const otelProvider = new MeterProvider({ readers: [new PrometheusExporter({ preventServerStart: true })] });

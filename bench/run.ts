@@ -5,7 +5,7 @@
 import { spawnSync } from 'node:child_process';
 import { machine } from './support.ts';
 
-const BENCHMARKS = ['recording', 'http', 'scrape', 'flood', 'prometheus'];
+const BENCHMARKS = ['recording', 'http', 'scrape', 'flood', 'prometheus', 'import'];
 
 const wanted = process.argv.slice(2);
 const unknown = wanted.filter((name) => !BENCHMARKS.includes(name));

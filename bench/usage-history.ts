@@ -10,7 +10,8 @@
  */
 import { createWriteStream } from 'node:fs';
 import { join } from 'node:path';
-import { eventNames, metrics, usageEvents } from '../src/catalog.ts';
+import { eventNames, usageEvents } from '../test/support/reference-catalog.ts';
+import { metricFamilies as metrics } from '../src/schema/metrics.ts';
 import { seededRandom } from './support.ts';
 
 export interface HistoryShape {

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-// Published packages run the compiled CLI; a checkout runs the TypeScript source directly (Node >= 22.18 strips types).
+// A checkout of quietcount runs the TypeScript sources (Node >= 22.18 strips types); the published package, which
+// ships no sources, runs the compiled CLI.
 import { existsSync } from 'node:fs';
 import { URL } from 'node:url';
 
-const compiled = new URL('../dist/cli/quietcount.js', import.meta.url);
-await import(existsSync(compiled) ? compiled.href : new URL('../src/cli/quietcount.ts', import.meta.url).href);
+const source = new URL('../src/cli/main.ts', import.meta.url);
+await import(existsSync(source) ? source.href : new URL('../dist/cli/main.js', import.meta.url).href);

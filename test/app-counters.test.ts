@@ -3,7 +3,7 @@
  * (only when the request succeeded) and its response by endpoint and status code, and nothing else.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { UNMATCHED } from '../src/catalog.ts';
+import { UNMATCHED } from '../src/schema/bounds.ts';
 import { ADMIN_TOKEN, responseKey, seriesChanges, startTestApp, usageKey, type Signup, type TestApp } from './support/app.ts';
 import { seriesOf } from './support/exposition.ts';
 

@@ -2,7 +2,7 @@
  * `npm run demo` traffic against the app: every usage counter of the catalog moves, 4xx show up, nothing fails.
  */
 import { expect, it } from 'vitest';
-import { eventNames } from '../src/catalog.ts';
+import { eventNames } from './support/reference-catalog.ts';
 import { runDemo } from '../src/app/demo/traffic.ts';
 import { startTestApp } from './support/app.ts';
 import { seriesOf } from './support/exposition.ts';

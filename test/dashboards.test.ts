@@ -2,7 +2,7 @@
  * The generated dashboards: committed JSON in step with the code, every query valid PromQL over names Prometheus
  * really has (catalog metrics, recording rules of prometheus/rules/), and a lint in the spirit of Grafana's
  * dashboard-linter. Running the queries against a real Prometheus is the integration test's job
- * (`dashboardTargets()` + `interpolate()`).
+ * (`dashboardTargets(…)` + `interpolate()`).
  */
 import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -10,13 +10,19 @@ import { join } from 'node:path';
 import { parser } from '@prometheus-io/lezer-promql';
 import { parse as parseYaml } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventNames, metricNames, rejectionReasonNames, usageEvents } from '../src/catalog.ts';
-import { renderDashboards, renderJson } from '../src/dashboards/dashboards.ts';
-import { DATASOURCE_VARIABLE, PROMETHEUS_DATASOURCE_NAME, PROMETHEUS_DATASOURCE_UID } from '../src/dashboards/datasource.ts';
-import { main } from '../src/dashboards/generate.ts';
-import { PRODUCT_USAGE_UID } from '../src/dashboards/product-usage.ts';
-import { APP_JOB, PROMETHEUS_JOB, SCRAPE_INTERVAL } from '../src/dashboards/prometheus-names.ts';
-import { dashboardTargets, interpolate, variablesOf, type DashboardTarget } from '../src/dashboards/targets.ts';
+import { eventNames, referenceModel, usageEvents } from './support/reference-catalog.ts';
+
+const APP_JOB = referenceModel.monitoring.job;
+const PROMETHEUS_JOB = referenceModel.monitoring.prometheusJob;
+const PRODUCT_USAGE_UID = dashboardUid(referenceModel, 'product-usage');
+import { metricNames } from '../src/schema/metrics.ts';
+import { rejectionReasonNames } from '../src/schema/rejection-reasons.ts';
+import { buildDashboards, renderDashboards, renderJson } from '../src/generate/dashboards/dashboards.ts';
+import { dashboardUid } from '../src/generate/dashboards/new-dashboard.ts';
+import { DATASOURCE_VARIABLE, PROMETHEUS_DATASOURCE_NAME, PROMETHEUS_DATASOURCE_UID } from '../src/generate/dashboards/datasource.ts';
+import { runCli } from './support/cli.ts';
+import { SCRAPE_INTERVAL } from '../src/generate/dashboards/prometheus-names.ts';
+import { dashboardTargets, interpolate, variablesOf, type DashboardTarget } from '../src/generate/dashboards/targets.ts';
 
 const root = new URL('../', import.meta.url);
 const read = (path: string): Promise<string> => readFile(new URL(path, root), 'utf8');
@@ -53,9 +59,9 @@ interface JsonDashboard {
   readonly templating: { readonly list: readonly JsonVariable[] };
 }
 
-const dashboards = [...renderDashboards().values()].map((json) => JSON.parse(json) as JsonDashboard);
+const dashboards = [...renderDashboards(referenceModel).values()].map((json) => JSON.parse(json) as JsonDashboard);
 const dataPanels = (dashboard: JsonDashboard): JsonPanel[] => dashboard.panels.filter((panel) => panel.type !== 'row');
-const targets = dashboardTargets();
+const targets = dashboardTargets(buildDashboards(referenceModel).values());
 
 /**
  * Values for Grafana's built-in variables, each a duration no panel uses literally, so the window lint can tell
@@ -168,9 +174,9 @@ beforeAll(async () => {
 describe('the committed dashboards', () => {
   it('are exactly what the code generates (run `npm run generate` after changing src/dashboards or the catalog)', async () => {
     const committed = (await readdir(new URL('grafana/dashboards/', root))).filter((file) => file.endsWith('.json')).sort();
-    expect(committed).toEqual([...renderDashboards().keys()].sort());
-    for (const [file, content] of renderDashboards()) {
-      expect(await read(`grafana/dashboards/${file}`), `grafana/dashboards/${file} is stale: run npm run generate`).toBe(content);
+    expect(committed.map((file) => `grafana/dashboards/${file}`)).toEqual([...renderDashboards(referenceModel).keys()].sort());
+    for (const [path, content] of renderDashboards(referenceModel)) {
+      expect(await read(path), `${path} is stale: run npm run generate`).toBe(content);
     }
   });
 
@@ -178,7 +184,7 @@ describe('the committed dashboards', () => {
     expect(renderJson({ b: 1, a: { d: [{ z: 1, y: 2 }], c: null } })).toBe(
       '{\n  "a": {\n    "c": null,\n    "d": [\n      {\n        "y": 2,\n        "z": 1\n      }\n    ]\n  },\n  "b": 1\n}\n',
     );
-    expect([...renderDashboards()]).toEqual([...renderDashboards()]);
+    expect([...renderDashboards(referenceModel)]).toEqual([...renderDashboards(referenceModel)]);
   });
 });
 
@@ -192,15 +198,21 @@ describe('quietcount dashboards', () => {
   });
 
   it('writes every dashboard, then --check passes on them and fails once one changes', async () => {
-    expect(await main(['--out', directory])).toBe(0);
-    for (const [file, content] of renderDashboards()) expect(await readFile(join(directory, file), 'utf8')).toBe(content);
-    expect(await main(['--out', directory, '--check'])).toBe(0);
-    await writeFile(join(directory, 'errors.json'), '{}\n');
-    expect(await main(['--out', directory, '--check'])).toBe(1);
+    expect((await runCli(['dashboards', '--out', directory])).code).toBe(0);
+    for (const [path, content] of renderDashboards(referenceModel)) expect(await readFile(join(directory, path), 'utf8')).toBe(content);
+    expect((await runCli(['dashboards', '--out', directory, '--check'])).code).toBe(0);
+    await writeFile(join(directory, 'grafana/dashboards/errors.json'), '{}\n');
+    const stale = await runCli(['dashboards', '--out', directory, '--check']);
+    expect(stale.code).toBe(1);
+    expect(stale.stderr).toContain('out of date');
+    expect(stale.stderr).toContain('grafana/dashboards/errors.json');
   });
 
-  it('refuses an unknown option', async () => {
-    expect(await main(['--outdir', directory])).toBe(2);
+  it('refuses an unknown option, printing the usage', async () => {
+    const run = await runCli(['dashboards', '--outdir', directory]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain("Unknown option '--outdir'");
+    expect(run.stderr).toContain('usage: quietcount dashboards');
   });
 });
 

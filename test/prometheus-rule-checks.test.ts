@@ -2,11 +2,11 @@
  * The rule checks of src/rules catch what they are for: each broken rule below yields the problem that names it.
  */
 import { describe, expect, it } from 'vitest';
-import { alertProblems, catalogProblems, coverageProblems, namingProblems } from '../src/rules/check.ts';
-import { analysePromQL } from '../src/rules/promql.ts';
-import type { AlertingRule, RecordingRule } from '../src/rules/rule-files.ts';
+import { alertProblems, catalogProblems, coverageProblems, namingProblems } from './support/rules/check.ts';
+import { analysePromQL } from './support/rules/promql.ts';
+import type { AlertingRule, RecordingRule } from './support/rules/rule-files.ts';
 
-const JOBS = ['quietcount'];
+const VOCABULARY = { eventNames: ['event_signup', 'directory_page_view', 'directory_search'], scrapeJobs: ['quietcount'] };
 
 const recording = (name: string, expr: string): RecordingRule => ({ kind: 'recording', name, expr, origin: 'test' });
 const alerting = (overrides: Partial<AlertingRule> = {}): AlertingRule => ({
@@ -51,7 +51,7 @@ describe('catalogProblems', () => {
       recording('endpoint:http_responses:rate5m', 'sum by (endpoint) (rate(http_responses_total{status_code=~"5..", endpoint!="unmatched"}[5m]))'),
       alerting({ expr: 'event_name:analytics_events:rate5m{event_name=~"event_signup|directory_search"} > 0 or absent(up{job="quietcount"})' }),
     ];
-    expect(catalogProblems(rules, JOBS)).toEqual([]);
+    expect(catalogProblems(rules, VOCABULARY)).toEqual([]);
   });
 
   it.each([
@@ -69,7 +69,7 @@ describe('catalogProblems', () => {
     ['grouping by a label the metric lacks', 'sum by (reason) (rate(analytics_events_total[5m])) > 0', 'aggregates by reason'],
     ['a syntax error', 'rate(analytics_events_total[5m] > 0', 'syntax error'],
   ])('reports %s', (_, expr, problem) => {
-    const problems = catalogProblems([alerting({ expr })], JOBS);
+    const problems = catalogProblems([alerting({ expr })], VOCABULARY);
     expect(problems).toEqual([expect.stringContaining(problem)]);
   });
 });

@@ -7,9 +7,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { alertProblems, catalogProblems, coverageProblems, namingProblems } from '../src/rules/check.ts';
-import { loadRules, loadRuleTests, yamlFilesIn } from '../src/rules/rule-files.ts';
+import { alertProblems, catalogProblems, coverageProblems, namingProblems } from './support/rules/check.ts';
+import { loadRules, loadRuleTests, yamlFilesIn } from './support/rules/rule-files.ts';
 import { PROMETHEUS_DIR, scrapeJobNames } from './support/prometheus-config.ts';
+import { eventNames } from './support/reference-catalog.ts';
 
 const rules = loadRules(yamlFilesIn(join(PROMETHEUS_DIR, 'rules')));
 /** bcrypt below cost 10 is cheap to brute-force offline (the OWASP minimum). */
@@ -22,7 +23,7 @@ describe('the Prometheus rules', () => {
   });
 
   it('read only catalog metrics and labels, up, and recording rules, with valid label values', () => {
-    expect(catalogProblems(rules, scrapeJobNames())).toEqual([]);
+    expect(catalogProblems(rules, { eventNames, scrapeJobs: scrapeJobNames() })).toEqual([]);
   });
 
   it('name recording rules level:metric:operations, the level being the labels they keep', () => {

@@ -6,7 +6,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { yamlFilesIn } from '../src/rules/rule-files.ts';
+import { yamlFilesIn } from './support/rules/rule-files.ts';
 import { PROMETHEUS_DIR, writeProjectConfig } from './support/prometheus-config.ts';
 import { promtool } from './support/promtool.ts';
 

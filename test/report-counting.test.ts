@@ -4,10 +4,10 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { eventNames } from '../src/catalog.ts';
-import { DailyIncrements, type Series } from '../src/cli/report/daily-increments.ts';
-import { parseIsoDay } from '../src/cli/report/days.ts';
-import { renderReport, sortCounts } from '../src/cli/report/format.ts';
+import { eventNames } from './support/reference-catalog.ts';
+import { DailyIncrements, type Series } from '../src/report/daily-increments.ts';
+import { parseIsoDay } from '../src/common/utc-days.ts';
+import { renderReport, sortCounts } from '../src/report/format.ts';
 import { DAY_MS, MINUTE_MS, cellKey, simulateTraffic, type ScrapedSample, type Simulation } from './fixtures/report/traffic.ts';
 
 const START_MS = Date.UTC(2026, 0, 10, 21, 0);

@@ -9,14 +9,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventNames } from '../src/catalog.ts';
+import { eventNames } from './support/reference-catalog.ts';
+import { runCli } from './support/cli.ts';
 import { runReport } from './support/report-cli.ts';
 import { DAY_MS, JOB, cellKey, reportScenario, simulateTraffic } from './fixtures/report/traffic.ts';
 import { backfillOpenMetrics, freePort, startPrometheus, type PrometheusServer } from './support/prometheus.ts';
 
 const PASSWORD = 'correct horse battery staple';
 const WEB_CONFIG = join(import.meta.dirname, 'fixtures/report/web-config.yml');
-const CLI = join(import.meta.dirname, '../src/cli/quietcount.ts');
+const CLI = join(import.meta.dirname, '../bin/quietcount.js');
 
 const scenario = reportScenario(Date.now());
 const traffic = simulateTraffic(scenario);
@@ -135,12 +136,26 @@ describe('quietcount report counts', () => {
     const uuid = '0b7e2a54-3c1f-4f7e-9a0d-2b5c6d7e8f90';
     const run = await report([
       '--prometheus', prometheus.url, '--format', 'csv', ...allDays(),
-      '--metric', 'event_signup,consent_granted', '--metric', 'directory_search',
+      '--event', 'event_signup,consent_granted', '--metric', 'directory_search',
       '--event-id', uuid.toUpperCase(), '--event-id', '42',
     ]);
     expect(run.code).toBe(0);
     const names = new Set(['event_signup', 'consent_granted', 'directory_search']);
     expect(csvCells(run.stdout)).toEqual(expectedWhere((name, id) => names.has(name) && (id === uuid || id === '42')));
+  });
+
+  it('without a catalog, checks --event against the event names Prometheus has', async () => {
+    const outside = await mkdtemp(join(tmpdir(), 'quietcount-no-catalog-'));
+    try {
+      const found = await runCli(['report', '--prometheus', prometheus.url, '--format', 'csv', ...allDays(), '--event', 'directory_search'], { cwd: outside });
+      expect(found.code).toBe(0);
+      expect(csvCells(found.stdout)).toEqual(expectedWhere((name) => name === 'directory_search'));
+      const unknown = await runCli(['report', '--prometheus', prometheus.url, '--event', 'checkout_started'], { cwd: outside });
+      expect(unknown.code).toBe(2);
+      expect(unknown.stderr).toContain('unknown --event "checkout_started": Prometheus (event_name of analytics_events_total) has consent_granted, ');
+    } finally {
+      await rm(outside, { recursive: true, force: true });
+    }
   });
 
   it('hides small cells with --min-count and says how many (table and json)', async () => {
@@ -201,13 +216,15 @@ describe('quietcount report explains what went wrong', () => {
     await fails([...url, '--from', '2025-02-30'], 2, /--from "2025-02-30" is not a date: expected YYYY-MM-DD/);
     await fails([...url, '--to', 'yesterday'], 2, /--to "yesterday" is not a date/);
     await fails([...url, '--from', '2025-03-02', '--to', '2025-03-01'], 2, /--from 2025-03-02 is after --to 2025-03-01/);
-    await fails([...url, '--metric', 'page_views'], 2, new RegExp(`unknown --metric "page_views": valid names are ${eventNames.join(', ')}`));
+    await fails([...url, '--event', 'page_views'], 2, new RegExp(`unknown --event "page_views": the catalog src/app/quietcount.catalog.ts has ${eventNames.join(', ')}`));
+    await fails([...url, '--metric', 'page_views'], 2, /unknown --event "page_views"/);
+    await fails([...url, '--event', 'Page Views'], 2, /--event "Page Views" is not an event name/);
     await fails([...url, '--event-id', '42abc'], 2, /--event-id "42abc" is not an event id/);
     await fails([...url, '--format', 'xml'], 2, /--format "xml" is not one of table, csv, json/);
     await fails([...url, '--min-count', '0'], 2, /--min-count "0" must be a positive integer/);
     await fails([...url, '--verbose'], 2, /Unknown option '--verbose'/);
     await fails(['--prometheus', 'http://user:pw@127.0.0.1:9'], 2, /must not contain credentials/);
-    await fails([...url, '--basic-auth-file', join(workDir, 'missing')], 2, /--basic-auth-file .*missing: cannot read the file \(ENOENT\)/);
+    await fails([...url, '--basic-auth-file', join(workDir, 'missing')], 2, /--basic-auth-file cannot read .*missing \(ENOENT\)/);
   });
 
   it('prints its help, with the midnight rule', async () => {

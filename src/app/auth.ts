@@ -1,6 +1,6 @@
 import type { Request } from 'express';
 import { HttpError } from './http-error.ts';
-import { bearerToken, tokenMatches } from './tokens.ts';
+import { bearerToken, tokenMatches } from '../common/bearer.ts';
 
 /**
  * Passes when the request carries the token whose hash is `expectedHash`: 401 without a token, 403 with another.

@@ -2,7 +2,7 @@
  * Environment → the reference app's typed configuration (the telemetry library reads its own variables).
  * Problems are reported all at once and never echo a secret.
  */
-import { EnvReader } from '../telemetry/config.ts';
+import { EnvReader } from '../telemetry/env-reader.ts';
 
 export interface AppConfig {
   /** Interface of the app listener. Loopback by default, like the metrics listener; containers set 0.0.0.0. */

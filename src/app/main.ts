@@ -1,7 +1,7 @@
 /**
  * `npm start`: the reference app on PORT, its metrics on METRICS_HOST:METRICS_PORT, until SIGTERM or SIGINT.
  */
-import { ConfigError } from '../telemetry/index.ts';
+import { CatalogError, ConfigError } from '../index.ts';
 import { createAppLogger, loggableError } from './logger.ts';
 import { createApp, type App } from './server.ts';
 import { shutDownGracefully } from './shutdown.ts';
@@ -47,7 +47,7 @@ try {
   stopOnSignals(await start());
 } catch (error) {
   // A configuration message names variables, never their values: safe to show in full.
-  if (error instanceof ConfigError) logger.fatal(error.message);
+  if (error instanceof ConfigError || error instanceof CatalogError) logger.fatal(error.message);
   else logger.fatal({ error: loggableError(error) }, 'failed to start');
   process.exit(1);
 }

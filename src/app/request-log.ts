@@ -4,7 +4,7 @@
  */
 import type { RequestHandler } from 'express';
 import type { Logger } from 'pino';
-import { UNMATCHED } from '../catalog.ts';
+import { UNMATCHED } from '../schema/bounds.ts';
 import { routeTemplateOf } from '../telemetry/http.ts';
 
 export function requestLog(logger: Logger): RequestHandler {

@@ -6,7 +6,8 @@ import type { AddressInfo } from 'node:net';
 import type { DatabaseSync } from 'node:sqlite';
 import express, { type Express, type RequestHandler } from 'express';
 import type { Logger } from 'pino';
-import { createTelemetry, type Telemetry } from '../telemetry/index.ts';
+import { createTelemetry } from '../index.ts';
+import { httpUrl } from '../common/host.ts';
 import { loadAppConfig, type AppConfig } from './config.ts';
 import { createEventRepository } from './db/events.ts';
 import { openDatabase } from './db/open.ts';
@@ -20,7 +21,8 @@ import { eventRoutes } from './routes/events.ts';
 import { healthRoutes } from './routes/health.ts';
 import { profileRoutes } from './routes/profiles.ts';
 import { signupRoutes } from './routes/signups.ts';
-import { hashToken } from './tokens.ts';
+import { catalog, type AppTelemetry } from './telemetry.ts';
+import { tokenDigest } from '../common/bearer.ts';
 
 export interface AppOptions {
   readonly env: NodeJS.ProcessEnv;
@@ -41,7 +43,7 @@ export interface ListeningApp {
 export interface App {
   readonly config: AppConfig;
   readonly app: Express;
-  readonly telemetry: Telemetry;
+  readonly telemetry: AppTelemetry;
   readonly db: DatabaseSync;
   readonly logger: Logger;
   /** Starts the app listener (not the metrics listener: `telemetry.startMetricsServer()`). */
@@ -59,7 +61,7 @@ export function createApp(options: AppOptions): App {
   const config = loadAppConfig(options.env);
   const logger = options.logger ?? createAppLogger();
   // Named, so the library's own lines (opt-out notice, debug increments) read as they do with its default logger.
-  const telemetry = createTelemetry({ env: options.env, logger: logger.child({ name: 'quietcount' }) });
+  const telemetry = createTelemetry({ catalog, env: options.env, logger: logger.child({ name: 'quietcount' }) });
   const db = openDatabase(config.databasePath);
   observeUsageTables(telemetry, db);
   const events = createEventRepository(db);
@@ -77,7 +79,7 @@ export function createApp(options: AppOptions): App {
   if (httpInstrumentation !== 'none') app.use(httpInstrumentation);
   app.use(requestLog(logger));
   app.use(healthRoutes());
-  app.use(eventRoutes(events, config.adminToken === undefined ? undefined : hashToken(config.adminToken)));
+  app.use(eventRoutes(events, config.adminToken === undefined ? undefined : tokenDigest(config.adminToken)));
   app.use(signupRoutes(events, profiles));
   app.use(directoryRoutes(events, profiles, telemetry));
   app.use(profileRoutes(profiles));
@@ -119,7 +121,7 @@ export function createApp(options: AppOptions): App {
             return;
           }
           const { port } = listening.address() as AddressInfo;
-          resolve({ port, url: `http://${urlHost(config.host)}:${String(port)}` });
+          resolve({ port, url: httpUrl(config.host, port) });
         });
         server = listening;
       }),
@@ -130,8 +132,4 @@ export function createApp(options: AppOptions): App {
       db.close();
     },
   };
-}
-
-function urlHost(host: string): string {
-  return host.includes(':') ? `[${host}]` : host;
 }

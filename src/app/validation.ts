@@ -3,6 +3,7 @@
  * (a value can be an email, a name, or anything an attacker wants echoed into a log or a page).
  */
 import type { Request } from 'express';
+import { canonicalUuid, positiveInteger } from '../common/event-id.ts';
 import { HttpError } from './http-error.ts';
 
 export const LIMITS = {
@@ -15,8 +16,6 @@ export const LIMITS = {
   page: 10_000,
 } as const;
 
-const POSITIVE_INTEGER = /^[1-9][0-9]{0,15}$/;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const EMAIL = /^[^\s@]+@[^\s@.]+(\.[^\s@.]+)+$/;
 // eslint-disable-next-line no-control-regex -- control characters are exactly what this rejects
 const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]/;
@@ -24,14 +23,16 @@ const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]/;
 type JsonObject = Record<string, unknown>;
 
 export function parseEventId(raw: string): number {
-  const id = Number(raw);
-  if (!POSITIVE_INTEGER.test(raw) || !Number.isSafeInteger(id)) throw new HttpError(400, 'eventId must be a positive integer');
+  const id = positiveInteger(raw);
+  if (id === undefined) throw new HttpError(400, 'eventId must be a positive integer');
   return id;
 }
 
+/** Profile ids are stored as randomUUID() makes them, in lower case; any case finds them. */
 export function parseProfileId(raw: string): string {
-  if (!UUID.test(raw)) throw new HttpError(400, 'profileId must be a UUID, as returned by the signup');
-  return raw;
+  const id = canonicalUuid(raw);
+  if (id === undefined) throw new HttpError(400, 'profileId must be a UUID, as returned by the signup');
+  return id;
 }
 
 /** The JSON object body of a request that accepts only the `allowed` fields. */
@@ -98,8 +99,8 @@ function queryValue(req: Request, name: string): string | undefined {
 export function parsePage(req: Request): number {
   const raw = queryValue(req, 'page');
   if (raw === undefined) return 1;
-  const page = Number(raw);
-  if (!POSITIVE_INTEGER.test(raw) || page > LIMITS.page) {
+  const page = positiveInteger(raw);
+  if (page === undefined || page > LIMITS.page) {
     throw new HttpError(400, `page must be a whole number from 1 to ${String(LIMITS.page)}`);
   }
   return page;

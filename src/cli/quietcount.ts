@@ -1,25 +1,48 @@
-#!/usr/bin/env node
 /**
- * `quietcount <command>`: one entry point, one module per command, loaded only when asked for.
+ * `quietcount <command>`: one entry point, one module per command, loaded only when asked for (the generators'
+ * dependencies, such as the Grafana SDK, load with their command and never with the library).
  */
-const commands: Record<string, { summary: string; load: () => Promise<{ main: (argv: string[]) => Promise<number> }> }> = {
-  report: { summary: 'daily counts per event from Prometheus (exact integers)', load: () => import('./report/main.ts') },
-  docs: { summary: 'write TELEMETRY.md from the catalog', load: () => import('./docs.ts') },
-  dashboards: { summary: 'write grafana/dashboards/*.json from the catalog', load: () => import('../dashboards/generate.ts') },
+import { CommandError, UsageError, type CliIo } from './cli-io.ts';
+
+export { processIo } from './cli-io.ts';
+
+interface CommandModule {
+  main(argv: readonly string[], io: CliIo): Promise<number>;
+  usage(): string;
+}
+
+const commands: Record<string, { summary: string; load: () => Promise<CommandModule> }> = {
+  docs: { summary: 'write TELEMETRY.md from the app\'s catalog', load: () => import('./commands/docs.ts') },
+  dashboards: { summary: 'write grafana/dashboards/*.json for the app\'s events', load: () => import('./commands/dashboards.ts') },
+  rules: { summary: 'write prometheus/rules/*.yml (recording rules and alerts) for the app', load: () => import('./commands/rules.ts') },
+  report: { summary: 'exact daily counts per event from Prometheus', load: () => import('./report/main.ts') },
 };
 
 function usage(): string {
   const lines = Object.entries(commands).map(([name, { summary }]) => `  ${name.padEnd(12)}${summary}`);
-  return ['usage: quietcount <command> [options]', '', 'commands:', ...lines, '', 'quietcount <command> --help for its options'].join('\n');
+  return ['usage: quietcount <command> [options]', '', 'commands:', ...lines, '', 'quietcount <command> --help for its options', ''].join('\n');
 }
 
-const [name, ...rest] = process.argv.slice(2);
-const command = name === undefined ? undefined : commands[name];
-if (command === undefined) {
-  const helpAsked = name === undefined || name === '--help' || name === '-h';
-  (helpAsked ? process.stdout : process.stderr).write(`${helpAsked ? '' : `quietcount: unknown command "${name}"\n\n`}${usage()}\n`);
-  process.exitCode = helpAsked ? 0 : 2;
-} else {
-  const { main } = await command.load();
-  process.exitCode = await main(rest);
+export async function run(argv: readonly string[], io: CliIo): Promise<number> {
+  const [name, ...rest] = argv;
+  const command = name === undefined ? undefined : commands[name];
+  if (command === undefined) {
+    const helpAsked = name === undefined || name === '--help' || name === '-h';
+    (helpAsked ? io.stdout : io.stderr).write(`${helpAsked ? '' : `quietcount: unknown command "${name}"\n\n`}${usage()}`);
+    return helpAsked ? 0 : 2;
+  }
+  const module = await command.load();
+  try {
+    return await module.main(rest, io);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.stderr.write(`quietcount ${name ?? ''}: ${error.message}\n\n${module.usage()}`);
+      return 2;
+    }
+    if (error instanceof CommandError) {
+      io.stderr.write(`quietcount ${name ?? ''}: ${error.message}\n`);
+      return 1;
+    }
+    throw error;
+  }
 }

@@ -13,18 +13,15 @@ import { MeterProvider } from '@opentelemetry/sdk-metrics';
 import type { Meter } from '@opentelemetry/api';
 import { emptyResource } from '@opentelemetry/resources';
 import { PrometheusExporter, PrometheusSerializer } from '@opentelemetry/exporter-prometheus';
-import { collectDefaultMetrics, Registry } from 'prom-client';
-import { eventNames, MAX_ENDPOINTS, metrics, rejectionReasonNames, type MetricName } from '../catalog.ts';
+import { MAX_ENDPOINTS, STATUS_CODE_MAX, STATUS_CODE_MIN } from '../schema/bounds.ts';
+import { metricFamilies, type MetricName } from '../schema/metrics.ts';
+import { rejectionReasonNames } from '../schema/rejection-reasons.ts';
 import type { Guard } from './guard.ts';
+import { startProcessMetrics } from './process-metrics.ts';
 import { OVERFLOW_SERIES, type UsageRecorder } from './recorder.ts';
 import type { HttpResponseCounter } from './http.ts';
 
-/**
- * prom-client's gauges named like counters: `promtool check metrics` flags them, and their values are in
- * `nodejs_active_*` gauges of newer names anyway.
- */
-const MISNAMED_PROCESS_METRICS = ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total'];
-const STATUS_CODES = 500;
+const STATUS_CODES = STATUS_CODE_MAX - STATUS_CODE_MIN + 1;
 /** Series per usage shard: small enough that collecting and serialising one shard stays well under 5 ms. */
 const SHARD_SIZE = 256;
 
@@ -40,6 +37,8 @@ export interface ExporterOptions {
   /** Under opt-out the usage counter is not even registered: no usage series is exported. */
   readonly collecting: boolean;
   readonly maxEventIds: number;
+  /** Event names of the catalog: the `__other__` shard holds one series per name at most. */
+  readonly eventNameCount: number;
 }
 
 interface Shard {
@@ -75,9 +74,9 @@ export function createExporter(options: ExporterOptions): Exporter {
   const usageShard = (number: number) => {
     let shard = usageShards.get(number);
     if (shard === undefined) {
-      const created = { ...createShard(number === OVERFLOW_SERIES ? eventNames.length + 1 : SHARD_SIZE + 1), pending: [] as UsageObservation[] };
+      const created = { ...createShard(number === OVERFLOW_SERIES ? options.eventNameCount + 1 : SHARD_SIZE + 1), pending: [] as UsageObservation[] };
       created.meter
-        .createObservableCounter(instrumentName('analytics_events_total'), { description: metrics.analytics_events_total.description })
+        .createObservableCounter(instrumentName('analytics_events_total'), { description: metricFamilies.analytics_events_total.description })
         .addCallback((result) => {
           for (const { eventName, eventId, count } of created.pending) result.observe(count, { event_name: eventName, event_id: eventId });
         });
@@ -98,14 +97,14 @@ export function createExporter(options: ExporterOptions): Exporter {
 
   const operational = createShard((MAX_ENDPOINTS + 2) * STATUS_CODES);
   operational.meter
-    .createObservableCounter(instrumentName('http_responses_total'), { description: metrics.http_responses_total.description })
+    .createObservableCounter(instrumentName('http_responses_total'), { description: metricFamilies.http_responses_total.description })
     .addCallback((result) => {
       options.responses.collect((endpoint, statusCode, count) => {
         result.observe(count, { endpoint, status_code: statusCode });
       });
     });
   operational.meter
-    .createObservableCounter(instrumentName('analytics_rejected_total'), { description: metrics.analytics_rejected_total.description })
+    .createObservableCounter(instrumentName('analytics_rejected_total'), { description: metricFamilies.analytics_rejected_total.description })
     .addCallback((result) => {
       for (const reason of rejectionReasonNames) {
         result.observe(options.guard.rejectionCounts().get(reason) ?? 0, { reason });
@@ -120,9 +119,7 @@ export function createExporter(options: ExporterOptions): Exporter {
     return text.startsWith('#') && !text.includes('\n') ? '' : text; // "# no registered metrics"
   };
 
-  const processMetrics = new Registry();
-  collectDefaultMetrics({ register: processMetrics });
-  for (const misnamed of MISNAMED_PROCESS_METRICS) processMetrics.removeSingleMetric(misnamed);
+  const processMetrics = startProcessMetrics();
 
   return {
     async metricsText() {
@@ -135,9 +132,10 @@ export function createExporter(options: ExporterOptions): Exporter {
       }
       const operationalText = await serialize(operational);
       await yieldToEventLoop();
-      return `${usage}${operationalText}${await processMetrics.metrics()}`;
+      return `${usage}${operationalText}${await processMetrics.text()}`;
     },
     shutdown: async () => {
+      processMetrics.stop();
       await Promise.all([...usageShards.values(), operational].map((shard) => shard.provider.shutdown()));
     },
   };

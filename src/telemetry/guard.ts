@@ -2,7 +2,8 @@
  * The guard: what may become a label value. Everything else is refused, counted by reason in
  * `analytics_rejected_total`, and never echoed: not in a label, a log line or an error message.
  */
-import { rejectionReasonNames, rejectionReasons, type RejectionReason } from '../catalog.ts';
+import { STATUS_CODE_MAX, STATUS_CODE_MIN } from '../schema/bounds.ts';
+import { rejectionReasonNames, rejectionReasons, type RejectionReason } from '../schema/rejection-reasons.ts';
 
 /** Thrown in strict mode. The message names the rule broken and never contains the rejected value. */
 export class QuietcountRuleError extends Error {
@@ -43,22 +44,6 @@ export function createGuard(options: { strict: boolean }): Guard {
   };
 }
 
-const POSITIVE_INTEGER = /^[1-9][0-9]{0,15}$/;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/**
- * The canonical label value of an event id (a UUID in lower case, or a positive safe integer in decimal), or
- * `undefined` when the id is neither. Canonical forms keep `42`, `"42"` and an upper-case UUID on one series.
- */
-export function canonicalEventId(eventId: unknown): string | undefined {
-  if (typeof eventId === 'number') {
-    return Number.isSafeInteger(eventId) && eventId > 0 ? String(eventId) : undefined;
-  }
-  if (typeof eventId !== 'string') return undefined;
-  if (POSITIVE_INTEGER.test(eventId)) return Number.isSafeInteger(Number(eventId)) ? eventId : undefined;
-  return UUID.test(eventId) ? eventId.toLowerCase() : undefined;
-}
-
 export function isValidIncrement(increment: unknown): increment is number {
   return typeof increment === 'number' && Number.isSafeInteger(increment) && increment > 0;
 }
@@ -73,5 +58,5 @@ export function endpointLabel(method: string, routeTemplate: string): string | u
 }
 
 export function isStatusCode(statusCode: unknown): statusCode is number {
-  return typeof statusCode === 'number' && Number.isInteger(statusCode) && statusCode >= 100 && statusCode <= 599;
+  return typeof statusCode === 'number' && Number.isInteger(statusCode) && statusCode >= STATUS_CODE_MIN && statusCode <= STATUS_CODE_MAX;
 }

@@ -2,8 +2,8 @@
  * `http_responses_total{endpoint, status_code}`: every response of an express app, by method + route template
  * (never the raw URL) and status code.
  */
-import type { Request, RequestHandler } from 'express';
-import { MAX_ENDPOINTS, OTHER, UNMATCHED } from '../catalog.ts';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { MAX_ENDPOINTS, OTHER, UNMATCHED } from '../schema/bounds.ts';
 import { endpointLabel, isStatusCode, type Guard } from './guard.ts';
 
 export type ObserveResponseCount = (endpoint: string, statusCode: string, count: number) => void;
@@ -82,16 +82,28 @@ export class HttpResponseCounter {
  * static paths; a router mounted on a parameterised path would put a raw value there, which the guard's template
  * check cannot tell apart, so mount routers on static paths (see README).
  */
-export function routeTemplateOf(req: Request): string | undefined {
-  const route = req.route as { path?: unknown } | undefined;
+export function routeTemplateOf(req: IncomingMessage): string | undefined {
+  const { route, baseUrl } = req as RoutedRequest;
   if (route === undefined) return undefined;
-  return typeof route.path === 'string' ? req.baseUrl + route.path : '';
+  return typeof route.path === 'string' ? (typeof baseUrl === 'string' ? baseUrl : '') + route.path : '';
 }
 
-export function responseCounterMiddleware(counter: HttpResponseCounter): RequestHandler {
+/** What express adds to a request that quietcount reads: nothing else of the request is ever looked at. */
+interface RoutedRequest {
+  readonly baseUrl?: unknown;
+  readonly route?: { readonly path?: unknown };
+}
+
+/**
+ * Connect-style middleware, typed on node:http so that apps need no express type package: express, and any
+ * framework that sets `req.route` and `req.baseUrl` as express does, accept it.
+ */
+export type HttpMiddleware = (req: IncomingMessage, res: ServerResponse, next: () => void) => void;
+
+export function responseCounterMiddleware(counter: HttpResponseCounter): HttpMiddleware {
   return (req, res, next) => {
     res.once('finish', () => {
-      counter.record(req.method, routeTemplateOf(req), res.statusCode);
+      counter.record(req.method ?? '', routeTemplateOf(req), res.statusCode);
     });
     next();
   };

@@ -1,5 +1,5 @@
 import { pino, type Logger } from 'pino';
-import type { LogLevel } from './config.ts';
+import type { LogLevel } from './options.ts';
 
 /**
  * quietcount's own logger when the app passes none: JSON lines on stdout, without pino's default pid and hostname

@@ -2,13 +2,13 @@
  * The dedicated metrics listener: `/metrics` for Prometheus and `/analytics/catalog` for people, apart from the
  * app's own port so that it can stay private (loopback by default) and outlive the app during shutdown.
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
+import { bearerToken, tokenDigest, tokenMatches } from '../common/bearer.ts';
+import { httpUrl } from '../common/host.ts';
 import type { TelemetryConfig } from './config.ts';
 import type { Exporter } from './exporter.ts';
-import { catalogDocument } from './transparency.ts';
 
 export interface ListeningAddress {
   readonly host: string;
@@ -21,6 +21,8 @@ export interface MetricsServerOptions {
   readonly config: TelemetryConfig;
   readonly exporter: Exporter;
   readonly logger: Logger;
+  /** What `/analytics/catalog` answers. */
+  readonly catalogDocument: () => object;
 }
 
 const EXPOSITION_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
@@ -34,7 +36,7 @@ export class MetricsServer {
   constructor(options: MetricsServerOptions) {
     this.options = options;
     const token = options.config.metricsToken;
-    this.expectedTokenDigest = token === undefined ? undefined : digest(token);
+    this.expectedTokenDigest = token === undefined ? undefined : tokenDigest(token);
   }
 
   listen(): Promise<ListeningAddress> {
@@ -54,8 +56,7 @@ export class MetricsServer {
       server.listen(metricsPort, metricsHost, () => {
         server.off('error', reject);
         const { port } = server.address() as AddressInfo;
-        const host = metricsHost.includes(':') ? `[${metricsHost}]` : metricsHost;
-        resolve({ host: metricsHost, port, url: `http://${host}:${String(port)}` });
+        resolve({ host: metricsHost, port, url: httpUrl(metricsHost, port) });
       });
     });
   }
@@ -104,7 +105,7 @@ export class MetricsServer {
       return;
     }
     if (path === '/analytics/catalog') {
-      reply(res, 200, 'application/json', `${JSON.stringify(catalogDocument(this.options.config), null, 2)}\n`);
+      reply(res, 200, 'application/json', `${JSON.stringify(this.options.catalogDocument(), null, 2)}\n`);
       return;
     }
     const text = await this.options.exporter.metricsText();
@@ -116,14 +117,9 @@ export class MetricsServer {
 
   private authorized(req: IncomingMessage): boolean {
     if (this.expectedTokenDigest === undefined) return true;
-    const match = /^Bearer (.+)$/i.exec(req.headers.authorization ?? '');
-    // Comparing digests keeps the comparison constant-time even when the lengths differ.
-    return match?.[1] !== undefined && timingSafeEqual(digest(match[1]), this.expectedTokenDigest);
+    const token = bearerToken(req.headers.authorization);
+    return token !== undefined && tokenMatches(token, this.expectedTokenDigest);
   }
-}
-
-function digest(token: string): Buffer {
-  return createHash('sha256').update(token).digest();
 }
 
 function reply(res: ServerResponse, status: number, contentType: string, body: string): void {

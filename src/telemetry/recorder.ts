@@ -7,8 +7,13 @@
  * bound allows; past it, increments go to `__other__`: counted, never a new series, no memory per id.
  */
 import type { Logger } from 'pino';
-import { isEventName, metrics, OTHER, usageEvents, type EventName } from '../catalog.ts';
-import { canonicalEventId, isValidIncrement, type Guard } from './guard.ts';
+import { expiredEvents } from '../catalog/expiry.ts';
+import type { CatalogModel } from '../catalog/model.ts';
+import { canonicalEventId } from '../common/event-id.ts';
+import { todayUtc } from '../common/utc-days.ts';
+import { OTHER } from '../schema/bounds.ts';
+import { metricFamilies } from '../schema/metrics.ts';
+import { isValidIncrement, type Guard } from './guard.ts';
 
 /** One row of a table-derived counter: the cumulative count of one event id. */
 export interface EventCount {
@@ -20,7 +25,7 @@ export interface EventCount {
  * `series` is the series' admission number, stable for the life of the process (`OVERFLOW_SERIES` for
  * `__other__`): the exporter shards by it, and a series must stay in one shard.
  */
-export type ObserveEventCount = (eventName: EventName, eventId: string, count: number, series: number) => void;
+export type ObserveEventCount = (eventName: string, eventId: string, count: number, series: number) => void;
 
 export const OVERFLOW_SERIES = -1;
 
@@ -32,6 +37,8 @@ interface Cell {
 
 /** The buffered counts of one in-memory event name. */
 class MemoryCounter {
+  /** Set once the catalog entry has passed its expiry day: increments are then refused as `expired_event`. */
+  expired = false;
   /** Keyed by the caller's value: the canonical string, and a number alias for numeric ids (at most one each). */
   readonly byCallerId = new Map<unknown, Cell>();
   readonly cells: Cell[] = [];
@@ -40,6 +47,9 @@ class MemoryCounter {
 
 /** The admitted ids of one table-derived event name, with their series numbers, in the table's row order. */
 class TableCounter {
+  expired = false;
+  /** The counts at expiry, exported unchanged from then on. */
+  frozen: Map<string, number> | undefined;
   readonly admitted = new Map<string, number>();
   readonly readCounts: () => Iterable<EventCount>;
   /** Last observed value per label, for the delta of `__other__` and for debug lines. */
@@ -50,6 +60,7 @@ class TableCounter {
 }
 
 export interface UsageRecorderOptions {
+  readonly catalog: CatalogModel;
   readonly guard: Guard;
   readonly maxEventIds: number;
   /** False under opt-out: nothing is kept, nothing is observed. */
@@ -59,32 +70,60 @@ export interface UsageRecorderOptions {
 }
 
 const METRIC = 'analytics_events_total';
-const USAGE_LABELS: ReadonlySet<string> = new Set(metrics.analytics_events_total.labels);
+const USAGE_LABELS: ReadonlySet<string> = new Set(metricFamilies.analytics_events_total.labels);
 
 export class UsageRecorder {
+  private readonly catalog: CatalogModel;
   private readonly guard: Guard;
   private readonly maxEventIds: number;
   private readonly enabled: boolean;
   private readonly debugLog: Logger | undefined;
   private readonly memory = new Map<unknown, MemoryCounter>();
-  private readonly tables = new Map<EventName, TableCounter>();
+  private readonly tables = new Map<string, TableCounter>();
+  private readonly expired = new Set<string>();
+  private expiryCheckedOn = '';
   private admittedSeries = 0;
 
   constructor(options: UsageRecorderOptions) {
+    this.catalog = options.catalog;
     this.guard = options.guard;
     this.maxEventIds = options.maxEventIds;
     this.enabled = options.enabled;
     this.debugLog = options.debugLog;
-    for (const [eventName, definition] of Object.entries(usageEvents)) {
-      if (definition.source === 'memory') this.memory.set(eventName, new MemoryCounter());
+    for (const eventName of options.catalog.namesBySource.memory) this.memory.set(eventName, new MemoryCounter());
+    this.checkExpiry();
+  }
+
+  /** Event names whose catalog entry has expired: no longer recorded. */
+  expiredEvents(): ReadonlySet<string> {
+    return this.expired;
+  }
+
+  /** Re-evaluated at most once per UTC day, from collect(): a long-running process crosses expiry dates too. */
+  private checkExpiry(today: string = todayUtc()): void {
+    if (today === this.expiryCheckedOn) return;
+    this.expiryCheckedOn = today;
+    for (const eventName of expiredEvents(this.catalog, today)) {
+      this.expired.add(eventName);
+      const counter = this.memory.get(eventName) ?? this.tables.get(eventName);
+      if (counter !== undefined) counter.expired = true;
     }
+  }
+
+  private isDeclared(eventName: unknown): eventName is string {
+    return typeof eventName === 'string' && this.catalog.events.has(eventName);
   }
 
   record(eventName: unknown, eventId: unknown, increment: unknown = 1): void {
     if (!this.enabled) return;
     const counter = this.memory.get(eventName);
     if (counter === undefined) {
-      this.guard.reject(isEventName(eventName) ? 'wrong_event_source' : 'unknown_event_name');
+      this.guard.reject(this.isDeclared(eventName) ? 'wrong_event_source' : 'unknown_event_name');
+      return;
+    }
+    if (counter.expired) {
+      // Never thrown, even in strict mode: an expiry date passing must not take an app down.
+      this.guard.count('expired_event');
       return;
     }
     if (increment !== 1 && !isValidIncrement(increment)) {
@@ -93,11 +132,11 @@ export class UsageRecorder {
     }
     const cell = counter.byCallerId.get(eventId);
     if (cell === undefined) {
-      this.admitAndRecord(eventName as EventName, counter, eventId, increment);
+      this.admitAndRecord(eventName as string, counter, eventId, increment);
       return;
     }
     cell.count += increment;
-    if (this.debugLog !== undefined) this.logIncrement(eventName as EventName, cell.eventId, increment);
+    if (this.debugLog !== undefined) this.logIncrement(eventName as string, cell.eventId, increment);
   }
 
   /** The labels-object form (as OTel's `counter.add(n, attributes)` takes): any other label key is refused. */
@@ -112,28 +151,32 @@ export class UsageRecorder {
   }
 
   observeTable(eventName: unknown, readCounts: () => Iterable<EventCount>): void {
-    if (!isEventName(eventName)) {
+    if (!this.isDeclared(eventName)) {
       this.guard.reject('unknown_event_name');
       return;
     }
-    if (usageEvents[eventName].source !== 'table') {
+    if (this.catalog.events.get(eventName)?.source !== 'table') {
       this.guard.reject('wrong_event_source');
       return;
     }
     if (this.tables.has(eventName)) throw new Error(`observeTable: ${eventName} already has a table reader`);
-    if (this.enabled) this.tables.set(eventName, new TableCounter(readCounts));
+    if (!this.enabled) return;
+    const table = new TableCounter(readCounts);
+    table.expired = this.expired.has(eventName);
+    this.tables.set(eventName, table);
   }
 
   /** Hands every series to `observe`: called by the exporter at each scrape. */
   collect(observe: ObserveEventCount): void {
+    this.checkExpiry();
     for (const [eventName, counter] of this.memory) {
-      for (const cell of counter.cells) observe(eventName as EventName, cell.eventId, cell.count, cell.series);
-      if (counter.other.count > 0) observe(eventName as EventName, OTHER, counter.other.count, OVERFLOW_SERIES);
+      for (const cell of counter.cells) observe(eventName as string, cell.eventId, cell.count, cell.series);
+      if (counter.other.count > 0) observe(eventName as string, OTHER, counter.other.count, OVERFLOW_SERIES);
     }
     for (const [eventName, table] of this.tables) this.collectTable(eventName, table, observe);
   }
 
-  private admitAndRecord(eventName: EventName, counter: MemoryCounter, eventId: unknown, increment: number): void {
+  private admitAndRecord(eventName: string, counter: MemoryCounter, eventId: unknown, increment: number): void {
     const canonical = canonicalEventId(eventId);
     if (canonical === undefined) {
       this.guard.reject('invalid_event_id');
@@ -158,7 +201,7 @@ export class UsageRecorder {
     if (this.debugLog !== undefined) this.logIncrement(eventName, canonical, increment);
   }
 
-  private collectTable(eventName: EventName, table: TableCounter, observe: ObserveEventCount): void {
+  private collectTable(eventName: string, table: TableCounter, observe: ObserveEventCount): void {
     const totals = new Map<string, number>();
     let other = 0;
     for (const row of table.readCounts()) {
@@ -182,6 +225,10 @@ export class UsageRecorder {
     }
     if (other > 0) totals.set(OTHER, other);
 
+    if (table.expired) {
+      this.freezeExpiredTable(eventName, table, totals, observe);
+      return;
+    }
     const previousOther = table.lastSeen.get(OTHER) ?? 0;
     if (other > previousOther) this.guard.count('cardinality_overflow', other - previousOther);
     for (const [eventId, count] of totals) {
@@ -193,7 +240,24 @@ export class UsageRecorder {
     }
   }
 
-  private logIncrement(eventName: EventName, eventId: string, delta: number): void {
+  /** An expired table counter keeps exporting what it had counted at expiry; what the table gains since is refused. */
+  private freezeExpiredTable(eventName: string, table: TableCounter, totals: ReadonlyMap<string, number>, observe: ObserveEventCount): void {
+    table.frozen ??= new Map(table.lastSeen);
+    let refused = 0;
+    for (const [eventId, count] of totals) {
+      const seen = table.lastSeen.get(eventId) ?? 0;
+      if (count > seen) {
+        refused += count - seen;
+        table.lastSeen.set(eventId, count);
+      }
+    }
+    if (refused > 0) this.guard.count('expired_event', refused);
+    for (const [eventId, count] of table.frozen) {
+      if (count > 0) observe(eventName, eventId, count, table.admitted.get(eventId) ?? OVERFLOW_SERIES);
+    }
+  }
+
+  private logIncrement(eventName: string, eventId: string, delta: number): void {
     this.debugLog?.debug({ metric: METRIC, labels: { event_name: eventName, event_id: eventId }, delta }, 'recorded');
   }
 }

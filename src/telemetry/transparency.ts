@@ -2,18 +2,24 @@
  * What `GET /analytics/catalog` answers: everything that may be collected, and whether collection is on, so an
  * operator or an auditor can compare it with what `/metrics` shows.
  */
-import { metrics, OTHER, rejectionReasons, UNMATCHED, usageEvents } from '../catalog.ts';
+import type { CatalogModel } from '../catalog/model.ts';
+import { MAX_ENDPOINTS, OTHER, UNMATCHED } from '../schema/bounds.ts';
+import { metricFamilies } from '../schema/metrics.ts';
+import { rejectionReasons } from '../schema/rejection-reasons.ts';
 import type { TelemetryConfig } from './config.ts';
 
-export function catalogDocument(config: TelemetryConfig): object {
+export function catalogDocument(config: TelemetryConfig, catalog: CatalogModel, expired: ReadonlySet<string>): object {
   return {
+    app: catalog.app,
     collecting: config.collecting,
-    optOutVariable: config.optOutVariable ?? null,
+    optOut: config.optOut ?? null,
     maxEventIdsPerEventName: config.maxEventIds,
+    maxEndpoints: MAX_ENDPOINTS,
     overflowLabelValue: OTHER,
     unmatchedEndpoint: UNMATCHED,
-    metrics,
-    usageEvents,
+    eventIdMeaning: catalog.eventIdMeaning,
+    metrics: metricFamilies,
+    usageEvents: Object.fromEntries([...catalog.events].map(([name, event]) => [name, { ...event, expired: expired.has(name) }])),
     rejectionReasons,
   };
 }

@@ -17,10 +17,12 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventNames, OTHER } from '../../src/catalog.ts';
-import { DAY_MS, formatIsoDay, utcDayStart } from '../../src/cli/report/days.ts';
-import { RULE_STEP } from '../../src/dashboards/prometheus-names.ts';
-import { dashboardTargets, interpolate, type DashboardTarget } from '../../src/dashboards/targets.ts';
+import { eventNames, referenceModel } from '../support/reference-catalog.ts';
+import { OTHER } from '../../src/schema/bounds.ts';
+import { DAY_MS, formatIsoDay, utcDayStart } from '../../src/common/utc-days.ts';
+import { RULE_STEP } from '../../src/generate/dashboards/prometheus-names.ts';
+import { buildDashboards } from '../../src/generate/dashboards/dashboards.ts';
+import { dashboardTargets, interpolate, type DashboardTarget } from '../../src/generate/dashboards/targets.ts';
 import { ADMIN_TOKEN, restartTestApp, seriesKey, startTestApp, tempDatabasePath, usageKey, type TestApp } from '../support/app.ts';
 import { startProjectPrometheus } from '../support/project-prometheus.ts';
 import { backfillOpenMetrics, backfillRecordingRules, type PrometheusServer } from '../support/prometheus.ts';
@@ -414,7 +416,7 @@ describe('the app scraped by the real Prometheus, with the project configuration
 
   it('answers every dashboard panel query, its variables filled in, with data from this traffic', { timeout: WINDOWS_GROUP_WAIT_MS + 30_000 }, async () => {
     const { version } = (await prometheus.get('/api/v1/status/buildinfo')) as { version: string };
-    const targets = dashboardTargets();
+    const targets = dashboardTargets(buildDashboards(referenceModel).values());
     expect(targets.length).toBeGreaterThan(0);
     const expectsData = (target: DashboardTarget): boolean =>
       target.minimumPrometheusVersion === undefined || !olderThan(version, target.minimumPrometheusVersion);

@@ -6,7 +6,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll } from 'vitest';
-import { metricNames } from '../../src/catalog.ts';
+import { metricNames } from '../../src/schema/metrics.ts';
 import { createApp, type App } from '../../src/app/server.ts';
 import { shutDownGracefully } from '../../src/app/shutdown.ts';
 import { parseExposition } from './exposition.ts';

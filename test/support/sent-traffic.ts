@@ -3,7 +3,7 @@
  * responses per endpoint and status code, keyed like `usageKey` and `responseKey`. Every request states the status
  * it must get and fails otherwise, so the tally never holds something an app did not do.
  */
-import type { EventName } from '../../src/catalog.ts';
+import { type EventName } from './reference-catalog.ts';
 import { responseKey, usageKey, type Reply, type RequestOptions, type Signup, type TestApp } from './app.ts';
 
 export const ENDPOINTS = {

@@ -3,7 +3,7 @@
  * event (a UUID id no live app uses), ending at a UTC midnight. Backfilled before Prometheus starts, with the recording
  * rules backfilled over it, it gives the midnight-aligned daily queries (1d steps) a value to read.
  */
-import { eventNames } from '../../src/catalog.ts';
+import { eventNames } from './reference-catalog.ts';
 import { simulateTraffic, type SimulatedTraffic } from '../fixtures/report/traffic.ts';
 
 export const HISTORY_EVENT_ID = '3f2b8c1e-7d4a-4e59-9b06-1c8d2e7f5a40';

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalEventId, createGuard, endpointLabel, isStatusCode, isValidIncrement, QuietcountRuleError } from '../../src/telemetry/guard.ts';
-import { rejectionReasonNames } from '../../src/catalog.ts';
+import { canonicalEventId } from '../../src/common/event-id.ts';
+import { createGuard, endpointLabel, isStatusCode, isValidIncrement, QuietcountRuleError } from '../../src/telemetry/guard.ts';
+import { rejectionReasonNames } from '../../src/schema/rejection-reasons.ts';
 
 describe('canonicalEventId', () => {
   it.each([

@@ -6,8 +6,9 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseExposition, seriesOf } from '../support/exposition.ts';
 import { startTelemetry } from '../support/telemetry.ts';
-import { canonicalEventId } from '../../src/telemetry/guard.ts';
-import { eventNames, OTHER } from '../../src/catalog.ts';
+import { canonicalEventId } from '../../src/common/event-id.ts';
+import { eventNames } from '../support/reference-catalog.ts';
+import { OTHER } from '../../src/schema/bounds.ts';
 
 /** Values shaped like personal data, plus arbitrary strings and non-strings. */
 const hostileValue = fc.oneof(

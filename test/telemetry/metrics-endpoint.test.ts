@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { parseExposition } from '../support/exposition.ts';
 import { promtool } from '../support/promtool.ts';
 import { startTelemetry } from '../support/telemetry.ts';
-import { eventNames, metricNames } from '../../src/catalog.ts';
+import { eventNames } from '../support/reference-catalog.ts';
+import { metricNames } from '../../src/schema/metrics.ts';
 
 describe('/metrics', () => {
   it('passes `promtool check metrics` with usage, HTTP, rejection and process metrics together', async () => {
@@ -90,6 +91,6 @@ describe('/analytics/catalog', () => {
   it('says when collection is off and why', async () => {
     const { address } = await startTelemetry({ DO_NOT_TRACK: '1' });
     const body = (await (await fetch(`${address.url}/analytics/catalog`)).json()) as Record<string, unknown>;
-    expect(body).toMatchObject({ collecting: false, optOutVariable: 'DO_NOT_TRACK' });
+    expect(body).toMatchObject({ collecting: false, optOut: 'DO_NOT_TRACK' });
   });
 });

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { referenceCatalog } from '../support/reference-catalog.ts';
 import { seriesOf, valueOf } from '../support/exposition.ts';
 import { startTelemetry } from '../support/telemetry.ts';
-import { OTHER } from '../../src/catalog.ts';
-import { createTelemetry, QuietcountRuleError } from '../../src/telemetry/index.ts';
+import { OTHER } from '../../src/schema/bounds.ts';
+import { createTelemetry, QuietcountRuleError } from '../../src/index.ts';
 import { captureLogs } from '../support/log-capture.ts';
 
 const views = (id: string) => ({ event_name: 'directory_page_view', event_id: id });
@@ -46,7 +47,7 @@ describe('recording usage events', () => {
   });
 
   it('throws in strict mode (NODE_ENV=test) without echoing the value', () => {
-    const telemetry = createTelemetry({ env: { NODE_ENV: 'test' } });
+    const telemetry = createTelemetry({ catalog: referenceCatalog, env: { NODE_ENV: 'test' } });
     const record = telemetry.record as (name: string, id: unknown) => void;
     let error: unknown;
     try {
@@ -145,7 +146,7 @@ describe('debug mode', () => {
 
   it('logs increments through an app logger that itself logs at info', async () => {
     const logs = captureLogs('info');
-    const telemetry = createTelemetry({ env: { NODE_ENV: 'production', ANALYTICS_LOG_LEVEL: 'debug' }, logger: logs.logger });
+    const telemetry = createTelemetry({ catalog: referenceCatalog, env: { NODE_ENV: 'production', ANALYTICS_LOG_LEVEL: 'debug' }, logger: logs.logger });
     telemetry.record('directory_search', 5);
     expect(logs.lines.map((line) => JSON.parse(line) as { delta?: number }).filter((entry) => entry.delta === 1)).toHaveLength(1);
     await telemetry.shutdown();

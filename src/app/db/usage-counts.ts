@@ -7,7 +7,8 @@
  * counts everything, later ones cost what changed, not the size of the history.
  */
 import type { DatabaseSync } from 'node:sqlite';
-import type { EventCount, TableEventName, Telemetry } from '../../telemetry/index.ts';
+import type { EventCount, TableEventName } from '../../index.ts';
+import type { AppTelemetry, catalog } from '../telemetry.ts';
 import { integerColumn } from './rows.ts';
 import type { APPEND_ONLY_TABLES } from './schema.ts';
 
@@ -17,7 +18,7 @@ interface LogQuery {
   readonly rows: string;
 }
 
-const logQueries: Record<TableEventName, LogQuery> = {
+const logQueries: Record<TableEventName<typeof catalog>, LogQuery> = {
   event_signup: { table: 'signups', rows: 'TRUE' },
   profile_visibility_on: { table: 'visibility_changes', rows: 'visible = 1' },
   profile_visibility_off: { table: 'visibility_changes', rows: 'visible = 0' },
@@ -25,8 +26,8 @@ const logQueries: Record<TableEventName, LogQuery> = {
   consent_withdrawn: { table: 'consent_changes', rows: 'granted = 0' },
 };
 
-export function observeUsageTables(telemetry: Telemetry, db: DatabaseSync): void {
-  for (const [eventName, query] of Object.entries(logQueries) as [TableEventName, LogQuery][]) {
+export function observeUsageTables(telemetry: AppTelemetry, db: DatabaseSync): void {
+  for (const [eventName, query] of Object.entries(logQueries) as [TableEventName<typeof catalog>, LogQuery][]) {
     const readCounts = runningTotals(db, query);
     // The one pass over the whole history happens here, at start, rather than inside the first scrape.
     readCounts();

@@ -1,12 +1,12 @@
 import { Router, type Response } from 'express';
-import type { Telemetry } from '../../telemetry/index.ts';
+import type { AppTelemetry } from '../telemetry.ts';
 import type { EventRepository } from '../db/events.ts';
 import type { DirectoryPage, ProfileRepository } from '../db/profiles.ts';
 import { parseEventId, parsePage, parseSearchText } from '../validation.ts';
 import { requireEvent } from './require-event.ts';
 
 /** Only visible profiles, only their public fields. Counted after the request succeeded, never with its query. */
-export function directoryRoutes(events: EventRepository, profiles: ProfileRepository, telemetry: Telemetry): Router {
+export function directoryRoutes(events: EventRepository, profiles: ProfileRepository, telemetry: AppTelemetry): Router {
   const router = Router();
 
   router.get('/api/events/:eventId/directory', (req, res) => {

@@ -1,15 +1,16 @@
 /**
  * The report's command line → validated options, or a usage error that says what is wrong and what is allowed.
  */
-import { parseArgs } from 'node:util';
-import { eventNames, isEventName, OTHER, type EventName } from '../../catalog.ts';
-import { canonicalEventId } from '../../telemetry/guard.ts';
-import type { AuthOption } from './auth.ts';
-import { DAY_MS, formatIsoDay, parseIsoDay, utcDayStart } from './days.ts';
-import { usageError } from './errors.ts';
-import { REPORT_FORMATS } from './help.ts';
+import { EVENT_NAME } from '../../catalog/validate.ts';
+import { canonicalEventId } from '../../common/event-id.ts';
+import { DAY_MS, formatIsoDay, parseIsoDay, utcDayStart } from '../../common/utc-days.ts';
+import type { AuthOption } from '../../report/auth.ts';
+import { usageError } from '../../report/errors.ts';
+import { OTHER } from '../../schema/bounds.ts';
+import { UsageError } from '../cli-io.ts';
+import { parseCommandLine } from '../command-line.ts';
+import { REPORT_FORMATS, type ReportFormat } from '../../report/format.ts';
 
-export type ReportFormat = (typeof REPORT_FORMATS)[number];
 
 export interface ReportOptions {
   readonly prometheusUrl: URL;
@@ -17,7 +18,10 @@ export interface ReportOptions {
   /** Midnights (UTC) of the first and last day reported, both included. */
   readonly fromDay: number;
   readonly toDay: number;
-  readonly eventNames: readonly EventName[];
+  /** Empty: every event name. Checked against the catalog, or against Prometheus when there is none. */
+  readonly eventNames: readonly string[];
+  /** `--catalog`, when given. */
+  readonly catalog: string | undefined;
   /** Empty: every event id. */
   readonly eventIds: readonly string[];
   readonly format: ReportFormat;
@@ -35,22 +39,26 @@ const optionSpec = {
   'basic-auth-file': { type: 'string' },
   from: { type: 'string' },
   to: { type: 'string' },
+  event: { type: 'string', multiple: true },
+  /** The old name of --event (it names an event, not a metric). */
   metric: { type: 'string', multiple: true },
+  catalog: { type: 'string' },
   'event-id': { type: 'string', multiple: true },
   format: { type: 'string' },
   'min-count': { type: 'string' },
   progress: { type: 'boolean' },
-  help: { type: 'boolean', short: 'h' },
 } as const;
 
 export function parseReportArgs(argv: readonly string[], env: NodeJS.ProcessEnv, now: Date): ParsedReportArgs {
-  let values;
+  let parsed;
   try {
-    ({ values } = parseArgs({ args: [...argv], options: optionSpec, strict: true, allowPositionals: false }));
+    parsed = parseCommandLine(argv, optionSpec);
   } catch (error) {
-    throw usageError(`${error instanceof Error ? error.message : String(error)} (see quietcount report --help)`);
+    if (error instanceof UsageError) throw usageError(`${error.message} (see quietcount report --help)`);
+    throw error;
   }
-  if (values.help === true) return { help: true };
+  if (parsed.help) return { help: true };
+  const { values } = parsed;
   const { fromDay, toDay } = reportDays(values.from, values.to, now);
   return {
     help: false,
@@ -59,7 +67,8 @@ export function parseReportArgs(argv: readonly string[], env: NodeJS.ProcessEnv,
       auth: authOption(values['bearer-token-file'], values['basic-auth-file']),
       fromDay,
       toDay,
-      eventNames: selectedEventNames(commaList(values.metric)),
+      eventNames: selectedEventNames([...commaList(values.event), ...commaList(values.metric)]),
+      catalog: values.catalog,
       eventIds: commaList(values['event-id']).map(eventIdOption),
       format: reportFormat(values.format),
       minCount: values['min-count'] === undefined ? undefined : minCount(values['min-count']),
@@ -109,12 +118,21 @@ function commaList(values: readonly string[] | undefined): string[] {
   return (values ?? []).flatMap((value) => value.split(',')).map((value) => value.trim()).filter((value) => value !== '');
 }
 
-function selectedEventNames(names: readonly string[]): EventName[] {
-  const unknown = names.filter((name) => !isEventName(name));
-  if (unknown.length > 0) {
-    throw usageError(`unknown --metric ${unknown.map((name) => `"${name}"`).join(', ')}: valid names are ${eventNames.join(', ')}`);
+/** Well-formed names only here; whether they exist is checked against the catalog or Prometheus (main.ts). */
+function selectedEventNames(names: readonly string[]): string[] {
+  const malformed = names.filter((name) => !EVENT_NAME.test(name));
+  if (malformed.length > 0) {
+    throw usageError(`--event ${malformed.map((name) => JSON.stringify(name.slice(0, 64))).join(', ')} is not an event name (lower-case letters, digits and _)`);
   }
-  return names.length === 0 ? eventNames : [...new Set(names.filter(isEventName))];
+  return [...new Set(names)];
+}
+
+/** Names not in `known`, as an error that lists the valid ones; `source` says where they come from. */
+export function checkEventNames(names: readonly string[], known: readonly string[], source: string): void {
+  const unknown = names.filter((name) => !known.includes(name));
+  if (unknown.length > 0) {
+    throw usageError(`unknown --event ${unknown.map((name) => `"${name}"`).join(', ')}: ${source} has ${known.length === 0 ? 'no event names' : known.join(', ')}`);
+  }
 }
 
 function eventIdOption(text: string): string {

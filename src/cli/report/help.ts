@@ -1,21 +1,5 @@
 /** `quietcount report --help`: the options and the counting rules a reader of the numbers needs to know. */
-import { eventNames } from '../../catalog.ts';
-
-export const REPORT_FORMATS = ['table', 'csv', 'json'] as const;
-
-const OPTION_INDENT = ' '.repeat(28);
-
-/** "one of: a, b, c" over lines that fit beside the option names. */
-function eventNameList(): string {
-  const words = ['one', 'of:', ...eventNames.map((name, i) => (i < eventNames.length - 1 ? `${name},` : name))];
-  const lines: string[] = [];
-  for (const word of words) {
-    const last = lines.at(-1);
-    if (last !== undefined && last.length + 1 + word.length <= 88) lines[lines.length - 1] = `${last} ${word}`;
-    else lines.push(word);
-  }
-  return lines.join(`\n${OPTION_INDENT}`);
-}
+import { REPORT_FORMATS } from '../../report/format.ts';
 
 export function helpText(): string {
   return `usage: quietcount report --prometheus URL [options]
@@ -30,8 +14,11 @@ options:
   --basic-auth-file FILE    send the "user:password" line in FILE as HTTP basic auth
   --from YYYY-MM-DD         first UTC day reported (default: 6 days before --to)
   --to YYYY-MM-DD           last UTC day reported, included (default: yesterday, so 7 complete days)
-  --metric NAME             only this event_name; repeat it or separate names with commas.
-                            ${eventNameList()}
+  --event NAME              only this event_name; repeat it or separate names with commas. Checked against
+                            the app's catalog when one is found, otherwise against the names Prometheus has.
+                            (--metric is the old name of this option.)
+  --catalog FILE            the app's catalog (default: package.json "quietcount": { "catalog" }, else
+                            ./quietcount.catalog.ts, .mts, .js or .mjs)
   --event-id ID             only this event id (a positive integer, a UUID or __other__); repeatable
   --format FORMAT           ${REPORT_FORMATS.join(', ')} (default: table)
   --min-count K             small-cell suppression for sharing outside the core team: counts below K are shown

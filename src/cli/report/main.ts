@@ -2,27 +2,25 @@
  * `quietcount report`: exact daily counts per event from Prometheus. Wires the parts together and turns every
  * failure into one line on stderr and a non-zero exit code.
  */
-import { parseReportArgs, type ReportOptions } from './args.ts';
-import { authorizationHeader } from './auth.ts';
-import { collectDailyCounts, dayQueries } from './collect.ts';
-import { formatIsoDay } from './days.ts';
-import { ReportError } from './errors.ts';
-import { renderReport } from './format.ts';
+import { oneOf, usageSelector } from '../../common/promql.ts';
+import { formatIsoDay } from '../../common/utc-days.ts';
+import { authorizationHeader } from '../../report/auth.ts';
+import { collectDailyCounts, dayQueries } from '../../report/collect.ts';
+import { ReportError, usageError } from '../../report/errors.ts';
+import { renderReport } from '../../report/format.ts';
+import { PrometheusApi } from '../../report/prometheus-api.ts';
+import type { MetricName } from '../../schema/metrics.ts';
+import { importCatalog, locateCatalog } from '../catalog-file.ts';
+import { CommandError, processIo, type CliIo } from '../cli-io.ts';
+import { checkEventNames, parseReportArgs, type ReportOptions } from './args.ts';
 import { helpText } from './help.ts';
-import { PrometheusApi } from './prometheus-api.ts';
 import { dayProgress } from './progress.ts';
-import { usageSelector } from './selector.ts';
 
-export interface ReportIo {
-  readonly stdout: NodeJS.WritableStream;
-  readonly stderr: NodeJS.WritableStream & { isTTY?: boolean };
-  readonly env: NodeJS.ProcessEnv;
-  readonly now: () => Date;
-}
+const USAGE_METRIC: MetricName = 'analytics_events_total';
 
-const processIo: ReportIo = { stdout: process.stdout, stderr: process.stderr, env: process.env, now: () => new Date() };
+export const usage = (): string => `${helpText()}\n`;
 
-export async function main(argv: string[], io: ReportIo = processIo): Promise<number> {
+export async function main(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
   try {
     const parsed = parseReportArgs(argv, io.env, io.now());
     if (parsed.help) {
@@ -38,19 +36,20 @@ export async function main(argv: string[], io: ReportIo = processIo): Promise<nu
   }
 }
 
-async function report(options: ReportOptions, io: ReportIo): Promise<void> {
-  const auth = options.auth === undefined ? undefined : { option: options.auth, header: await authorizationHeader(options.auth) };
+async function report(options: ReportOptions, io: CliIo): Promise<void> {
+  const auth = options.auth === undefined ? undefined : { option: options.auth, header: authorizationHeader(options.auth) };
   const api = new PrometheusApi({
     baseUrl: options.prometheusUrl,
     auth,
     onWarning: (warning) => io.stderr.write(`quietcount report: Prometheus warns: ${warning}\n`),
   });
+  await checkAskedEventNames(options, api, io);
   const progress = dayProgress(io.stderr, dayQueries(options.fromDay, options.toDay), options.forceProgress || io.stderr.isTTY === true);
   let counts;
   try {
     counts = await collectDailyCounts({
       api,
-      selector: usageSelector(options.eventNames, options.eventIds),
+      selector: usageSelector(USAGE_METRIC, options.eventNames, options.eventIds.length === 0 ? [] : [oneOf('event_id', options.eventIds)]),
       fromDay: options.fromDay,
       toDay: options.toDay,
       onDayRead: () => {
@@ -68,4 +67,22 @@ async function report(options: ReportOptions, io: ReportIo): Promise<void> {
   });
   io.stdout.write(rendered.stdout);
   if (rendered.notice !== undefined) io.stderr.write(`quietcount report: ${rendered.notice}\n`);
+}
+
+/** `--event` names must be the catalog's when there is one, or names Prometheus has seen when there is none. */
+async function checkAskedEventNames(options: ReportOptions, api: PrometheusApi, io: CliIo): Promise<void> {
+  if (options.eventNames.length === 0) return;
+  let catalogPath: string | undefined;
+  try {
+    catalogPath = locateCatalog(options.catalog, io);
+    if (catalogPath !== undefined) {
+      const { model, path } = await importCatalog(catalogPath, io);
+      checkEventNames(options.eventNames, model.eventNames, `the catalog ${path}`);
+      return;
+    }
+  } catch (error) {
+    if (error instanceof CommandError) throw usageError(error.message);
+    throw error;
+  }
+  checkEventNames(options.eventNames, await api.labelValues('event_name', USAGE_METRIC), `Prometheus (event_name of ${USAGE_METRIC})`);
 }

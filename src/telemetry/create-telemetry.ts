@@ -1,0 +1,115 @@
+/**
+ * `createTelemetry({ catalog })`: the one object an app holds. Validates the catalog, resolves the options, and
+ * wires guard → recorder / HTTP counter → exporter → metrics listener.
+ */
+import type { Logger } from 'pino';
+import type { Catalog, MemoryEventName, TableEventName } from '../catalog/define.ts';
+import type { CatalogModel } from '../catalog/model.ts';
+import { validateCatalog } from '../catalog/validate.ts';
+import { resolveTelemetryConfig, type TelemetryConfig } from './config.ts';
+import { createGuard } from './guard.ts';
+import { UsageRecorder, type EventCount } from './recorder.ts';
+import { HttpResponseCounter, responseCounterMiddleware, type HttpMiddleware } from './http.ts';
+import { createExporter } from './exporter.ts';
+import { MetricsServer, type ListeningAddress } from './metrics-server.ts';
+import { createTelemetryLogger } from './logger.ts';
+import type { TelemetryOptions } from './options.ts';
+import { catalogDocument } from './transparency.ts';
+
+/**
+ * Every member is a bound function: `const { record } = telemetry` is safe. (They are declared as methods so that a
+ * catalog's telemetry is also a `Telemetry` of any names, for code that takes any app's.)
+ */
+export interface Telemetry<Memory extends string = string, Table extends string = string> {
+  readonly config: TelemetryConfig;
+  /** The validated catalog. */
+  readonly catalog: CatalogModel;
+  /** Count one (or `increment`) usage event of `eventId`. Never throws outside strict mode; never blocks. */
+  record(this: void, eventName: Memory, eventId: string | number, increment?: number): void;
+  /** The same, with labels as an object (`{ event_name, event_id }`), for code shaped like OTel's `counter.add`. */
+  recordLabels(this: void, labels: { readonly event_name: Memory; readonly event_id: string | number }, increment?: number): void;
+  /**
+   * Derive a usage counter from an append-only table: `readCounts` is called at each scrape and returns the
+   * cumulative count per event id (for example `SELECT event_id, COUNT(*) ... GROUP BY event_id`).
+   */
+  observeTable(this: void, eventName: Table, readCounts: () => Iterable<EventCount>): void;
+  /** Middleware counting every response by endpoint (method + route template) and status code. */
+  httpMiddleware: () => HttpMiddleware;
+  /** `/metrics` and `/analytics/catalog` on the metrics listener. */
+  startMetricsServer: () => Promise<ListeningAddress>;
+  /** The exposition text, as `/metrics` serves it. */
+  metricsText: () => Promise<string>;
+  /** Resolves `true` once one more scrape has been served, or `false` after `graceMs`. */
+  waitForNextScrape: (graceMs: number) => Promise<boolean>;
+  /** Stops the metrics listener, the meter providers and the process-metric monitors: nothing is left running. */
+  shutdown: () => Promise<void>;
+}
+
+/** The telemetry type of a catalog: `TelemetryOf<typeof catalog>`. */
+export type TelemetryOf<C extends Catalog> = Telemetry<MemoryEventName<C>, TableEventName<C>>;
+
+export function createTelemetry<C extends Catalog>(options: TelemetryOptions<C>): TelemetryOf<C> {
+  const catalog = validateCatalog((options as { catalog?: unknown }).catalog);
+  const config = resolveTelemetryConfig(options, options.env ?? process.env);
+  const logger = telemetryLogger(options.logger, config);
+  const guard = createGuard({ strict: config.strict });
+  const usage = new UsageRecorder({
+    catalog,
+    guard,
+    maxEventIds: config.maxEventIds,
+    enabled: config.collecting,
+    debugLog: config.logLevel === 'debug' || config.logLevel === 'trace' ? logger : undefined,
+  });
+  const responses = new HttpResponseCounter(guard);
+  const exporter = createExporter({
+    usage,
+    responses,
+    guard,
+    collecting: config.collecting,
+    maxEventIds: config.maxEventIds,
+    eventNameCount: catalog.eventNames.length,
+  });
+  const server = new MetricsServer({
+    config,
+    exporter,
+    logger,
+    catalogDocument: () => catalogDocument(config, catalog, usage.expiredEvents()),
+  });
+
+  if (!config.collecting) {
+    logger.info({ optOut: config.optOut }, `analytics collection is off (${config.optOut ?? ''}): usage counters record nothing and export nothing`);
+  }
+  for (const eventName of usage.expiredEvents()) {
+    logger.warn(
+      { eventName, expires: catalog.events.get(eventName)?.expires },
+      `catalog entry ${eventName} has expired: it is no longer recorded (renew or remove it in the catalog)`,
+    );
+  }
+
+  return {
+    config,
+    catalog,
+    record: (eventName, eventId, increment) => {
+      usage.record(eventName, eventId, increment);
+    },
+    recordLabels: (labels, increment) => {
+      usage.recordLabels(labels, increment);
+    },
+    observeTable: (eventName, readCounts) => {
+      usage.observeTable(eventName, readCounts);
+    },
+    httpMiddleware: () => responseCounterMiddleware(responses),
+    startMetricsServer: () => server.listen(),
+    metricsText: () => exporter.metricsText(),
+    waitForNextScrape: (graceMs) => server.waitForNextScrape(graceMs),
+    shutdown: async () => {
+      await server.close();
+      await exporter.shutdown();
+    },
+  };
+}
+
+/** The log level rules quietcount's own lines even on the app's logger: debug mode must show every increment. */
+function telemetryLogger(appLogger: Logger | undefined, config: TelemetryConfig): Logger {
+  return appLogger?.child({}, { level: config.logLevel }) ?? createTelemetryLogger(config.logLevel);
+}

@@ -1,0 +1,46 @@
+/**
+ * What `createTelemetry()` takes. Every setting is optional: one left out is read from the environment (`env`,
+ * `process.env` by default), then falls back to its default. `telemetryOptionsFromEnv()` gives the settings the
+ * environment alone would give.
+ */
+import type { Logger } from 'pino';
+import type { Catalog } from '../catalog/define.ts';
+
+export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export interface MetricsListenerSettings {
+  /** Interface of the `/metrics` listener (`METRICS_HOST`, default `127.0.0.1`). */
+  readonly host?: string;
+  /** Its port (`METRICS_PORT`, default 9464; 0 picks a free one). */
+  readonly port?: number;
+  /** Bearer token required on it (`METRICS_TOKEN` / `METRICS_TOKEN_FILE`); unset, no token is asked for. */
+  readonly token?: string;
+}
+
+export interface TelemetrySettings {
+  readonly metrics?: MetricsListenerSettings;
+  /** Distinct event ids per event name before `__other__` (`ANALYTICS_MAX_EVENT_IDS`, default 1000). */
+  readonly maxEventIds?: number;
+  /**
+   * Opt-out: record nothing and export no usage series. The environment's opt-out (`ANALYTICS_DISABLED=true`,
+   * `DO_NOT_TRACK=1`) always applies, whatever this says: the person running the process has the last word.
+   */
+  readonly disabled?: boolean;
+  /** quietcount's own log lines (`ANALYTICS_LOG_LEVEL`, default `info`); `debug` logs every increment. */
+  readonly logLevel?: LogLevel;
+  /**
+   * Throw a QuietcountRuleError on a broken rule instead of only counting it (`ANALYTICS_STRICT`; default: on under
+   * `NODE_ENV=test` or `development`).
+   */
+  readonly strict?: boolean;
+}
+
+export interface TelemetryOptions<C extends Catalog = Catalog> extends TelemetrySettings {
+  /** The app's catalog (`defineCatalog()`): the only event names that can be recorded. */
+  readonly catalog: C;
+  /** Where settings left out are read from; default `process.env`. Pass `{}` to read no environment. */
+  readonly env?: NodeJS.ProcessEnv;
+  /** A pino logger for quietcount's own lines (at `logLevel`); default JSON lines on stdout. */
+  readonly logger?: Logger;
+}
