@@ -13,6 +13,7 @@ import { openDatabase } from './db/open.ts';
 import { createProfileRepository } from './db/profiles.ts';
 import { observeUsageTables } from './db/usage-counts.ts';
 import { errorHandler, notFound } from './errors.ts';
+import { createHttpServer } from './http-server.ts';
 import { createAppLogger } from './logger.ts';
 import { requestLog } from './request-log.ts';
 import { directoryRoutes } from './routes/directory.ts';
@@ -113,11 +114,10 @@ export function createApp(options: AppOptions): App {
     logger,
     listen: () =>
       new Promise((resolve, reject) => {
-        const listening = app.listen(config.port, config.host, (error?: Error) => {
-          if (error) {
-            reject(error);
-            return;
-          }
+        const listening = createHttpServer(config.http, app);
+        listening.once('error', reject);
+        listening.listen(config.port, config.host, () => {
+          listening.off('error', reject);
           const { port } = listening.address() as AddressInfo;
           resolve({ port, url: `http://${urlHost(config.host)}:${String(port)}` });
         });
