@@ -1,7 +1,6 @@
 /**
  * The reference app, assembled but not listening: `createApp()` for main.ts, the tests and the benchmarks.
  */
-import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { DatabaseSync } from 'node:sqlite';
 import express, { type Express, type RequestHandler } from 'express';
@@ -9,6 +8,7 @@ import type { Logger } from 'pino';
 import { createTelemetry, type Telemetry } from '../telemetry/index.ts';
 import { loadAppConfig, type AppConfig } from './config.ts';
 import { createEventRepository } from './db/events.ts';
+import { trackConnections, type Drain } from './drain.ts';
 import { openDatabase } from './db/open.ts';
 import { createProfileRepository } from './db/profiles.ts';
 import { observeUsageTables } from './db/usage-counts.ts';
@@ -47,13 +47,16 @@ export interface App {
   readonly logger: Logger;
   /** Starts the app listener (not the metrics listener: `telemetry.startMetricsServer()`). */
   listen(): Promise<ListeningApp>;
-  /** Stops taking requests: no new connections, idle keep-alive ones closed, in-flight requests finish. */
+  /**
+   * Stops taking requests: no new connections; every request already on an accepted connection is answered (with
+   * `Connection: close`), idle connections are closed, and whatever is left after a deadline is cut (drain.ts).
+   */
   stopServing(): Promise<void>;
   /** stopServing, then the metrics listener and the database. */
   close(): Promise<void>;
 }
 
-/** In-flight requests get this long to finish once the app stops serving; then their connections are cut. */
+/** Requests on accepted connections get this long to be answered once the app stops serving; then they are cut. */
 const DRAIN_MS = 5_000;
 
 export function createApp(options: AppOptions): App {
@@ -85,24 +88,11 @@ export function createApp(options: AppOptions): App {
   app.use(notFound);
   app.use(errorHandler(logger));
 
-  let server: Server | undefined;
+  let drain: Drain | undefined;
   let serving: Promise<void> | undefined;
-
   const stopServing = (): Promise<void> => {
-    if (server === undefined) return Promise.resolve();
-    const listening = server;
-    serving ??= new Promise<void>((resolve, reject) => {
-      const cutOff = setTimeout(() => {
-        listening.closeAllConnections();
-      }, DRAIN_MS);
-      cutOff.unref();
-      listening.close((error) => {
-        clearTimeout(cutOff);
-        if (error) reject(error);
-        else resolve();
-      });
-      listening.closeIdleConnections();
-    });
+    if (drain === undefined) return Promise.resolve();
+    serving ??= drain.drain(DRAIN_MS);
     return serving;
   };
 
@@ -115,13 +105,13 @@ export function createApp(options: AppOptions): App {
     listen: () =>
       new Promise((resolve, reject) => {
         const listening = createHttpServer(config.http, app);
+        drain = trackConnections(listening);
         listening.once('error', reject);
         listening.listen(config.port, config.host, () => {
           listening.off('error', reject);
           const { port } = listening.address() as AddressInfo;
           resolve({ port, url: `http://${urlHost(config.host)}:${String(port)}` });
         });
-        server = listening;
       }),
     stopServing,
     close: async () => {
