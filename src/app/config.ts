@@ -3,6 +3,7 @@
  * Problems are reported all at once and never echo a secret.
  */
 import { EnvReader } from '../telemetry/config.ts';
+import { MIN_EMAIL_KEY_LENGTH } from './db/email-key.ts';
 
 export interface AppConfig {
   /** Interface of the app listener. Loopback by default, like the metrics listener; containers set 0.0.0.0. */
@@ -13,6 +14,8 @@ export interface AppConfig {
   readonly databasePath: string;
   /** Unset: creating events is refused. */
   readonly adminToken: string | undefined;
+  /** The key emails are hashed with; unset: a key file beside the database (db/email-key.ts). */
+  readonly emailKey: string | undefined;
   /** How long a stopping app keeps its metrics listener up, waiting for the final scrape. */
   readonly shutdownGraceMs: number;
   readonly http: HttpTimeouts;
@@ -45,6 +48,7 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     port: read.integer('PORT', 8080, 0, 65_535),
     databasePath: read.string('DATABASE_PATH', DEFAULT_DATABASE_PATH),
     adminToken: read.secret('ADMIN_TOKEN'),
+    emailKey: read.secret('EMAIL_KEY'),
     shutdownGraceMs: read.integer('SHUTDOWN_GRACE_MS', DEFAULT_SHUTDOWN_GRACE_MS, 0, 600_000),
     http: {
       headersTimeoutMs: read.integer('HTTP_HEADERS_TIMEOUT_MS', DEFAULT_HEADERS_TIMEOUT_MS, 100, 300_000),
@@ -52,6 +56,9 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       keepAliveTimeoutMs: read.integer('HTTP_KEEP_ALIVE_TIMEOUT_MS', DEFAULT_KEEP_ALIVE_TIMEOUT_MS, 100, 300_000),
     },
   };
+  if (config.emailKey !== undefined && config.emailKey.length < MIN_EMAIL_KEY_LENGTH) {
+    read.problems.push(`EMAIL_KEY (or EMAIL_KEY_FILE's content) must be at least ${String(MIN_EMAIL_KEY_LENGTH)} characters`);
+  }
   // Node refuses a header bound longer than the whole request's, which would never apply.
   if (config.http.headersTimeoutMs > config.http.requestTimeoutMs) {
     read.problems.push('HTTP_HEADERS_TIMEOUT_MS must not be longer than HTTP_REQUEST_TIMEOUT_MS');

@@ -64,10 +64,10 @@ export function createApp(options: AppOptions): App {
   const logger = options.logger ?? createAppLogger();
   // Named, so the library's own lines (opt-out notice, debug increments) read as they do with its default logger.
   const telemetry = createTelemetry({ env: options.env, logger: logger.child({ name: 'quietcount' }) });
-  const db = openDatabase(config.databasePath);
+  const { db, emails } = openDatabase(config.databasePath, config.emailKey);
   observeUsageTables(telemetry, db);
   const events = createEventRepository(db);
-  const profiles = createProfileRepository(db);
+  const profiles = createProfileRepository(db, emails);
 
   if (config.adminToken === undefined) {
     logger.warn('ADMIN_TOKEN is not set: creating events is refused (403); the demo events are there to try the app');
