@@ -21,6 +21,7 @@ import { eventRoutes } from './routes/events.ts';
 import { healthRoutes } from './routes/health.ts';
 import { profileRoutes } from './routes/profiles.ts';
 import { signupRoutes } from './routes/signups.ts';
+import { noSniff } from './security-headers.ts';
 import { hashToken } from './tokens.ts';
 
 export interface AppOptions {
@@ -80,6 +81,7 @@ export function createApp(options: AppOptions): App {
   const httpInstrumentation = options.httpInstrumentation ?? telemetry.httpMiddleware();
   if (httpInstrumentation !== 'none') app.use(httpInstrumentation);
   app.use(requestLog(logger));
+  app.use(noSniff);
   app.use(healthRoutes());
   app.use(eventRoutes(events, config.adminToken === undefined ? undefined : hashToken(config.adminToken)));
   app.use(signupRoutes(events, profiles));
