@@ -21,7 +21,13 @@ const bodyParserMessages: Readonly<Record<string, string>> = {
   'request.size.invalid': 'the body length does not match Content-Length',
 };
 
-export const notFound: RequestHandler = (_req, res) => {
+/**
+ * What no handler answered. express can still have matched a route by its path: a HEAD on a route without a GET
+ * handler is dispatched to it, runs nothing, and falls through here with `req.route` set. Without that route, the
+ * response is counted and logged as "unmatched", not as a failing endpoint that does not exist.
+ */
+export const notFound: RequestHandler = (req, res) => {
+  req.route = undefined;
   res.status(404).json({ error: 'not found' });
 };
 
