@@ -38,7 +38,7 @@ export const DEFAULT_SHUTDOWN_GRACE_MS = 20_000;
 export const DEFAULT_HEADERS_TIMEOUT_MS = 10_000;
 /** The largest body is 16 kB: 30 s is generous for it. */
 export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
-/** Node's default, chosen here on purpose: enough to reuse a connection for a burst, too short for idle ones to pile up. */
+/** Node's default, chosen on purpose: enough to reuse a connection for a burst, too short for idle ones to pile up. */
 export const DEFAULT_KEEP_ALIVE_TIMEOUT_MS = 5_000;
 
 export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
