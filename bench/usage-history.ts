@@ -6,7 +6,7 @@
  * Shape: every event name of the catalog × `ids` event ids × `instances` app replicas, one sample per series per
  * scrape for the whole history (the worst case for disk: a real app only exports an id once it was counted). Each
  * event (a gathering) is busy for 2 to 6 weeks somewhere in the history and idle otherwise; app-recorded counters
- * reset at a weekly deploy of each replica, table-derived ones never do (src/catalog.ts, `source`).
+ * reset at a weekly deploy of each replica, table-derived ones never do (the catalog's `source`).
  */
 import { createWriteStream } from 'node:fs';
 import { join } from 'node:path';

@@ -132,6 +132,25 @@ describe('http_responses_total, exactly', () => {
     expect(changes).toEqual({ [responseKey(UNMATCHED, 404)]: 2 });
   });
 
+  it('counts HEAD on a route with no GET handler as "unmatched", HEAD on a GET route under HEAD and its template', async () => {
+    const head = (path: string) => fetch(`${app.baseUrl}${path}`, { method: 'HEAD' }).then((response) => response.status);
+    expect(await changesOf(() => head('/api/events/1/signups'))).toEqual({ [responseKey(UNMATCHED, 404)]: 1 });
+    expect(await changesOf(() => head(`/api/events/1/profiles/${crypto.randomUUID()}/consent`))).toEqual({
+      [responseKey(UNMATCHED, 404)]: 1,
+    });
+    // express answers it with the GET handler, which counts the view as a GET would.
+    expect(await changesOf(() => head('/api/events/1/directory'))).toEqual({
+      [responseKey('HEAD /api/events/:eventId/directory', 200)]: 1,
+      [usageKey('directory_page_view', 1)]: 1,
+    });
+    const lines = app.logs.lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(lines.filter((line) => line.method === 'HEAD').map(({ route, status }) => ({ route, status }))).toEqual([
+      { route: UNMATCHED, status: 404 },
+      { route: UNMATCHED, status: 404 },
+      { route: '/api/events/:eventId/directory', status: 200 },
+    ]);
+  });
+
   it('counts a thrown error as a 500 of its endpoint', async () => {
     const broken = await startTestApp();
     const before = await broken.scrape();

@@ -21,6 +21,7 @@ const bodyParserMessages: Readonly<Record<string, string>> = {
   'request.size.invalid': 'the body length does not match Content-Length',
 };
 
+/** What no handler answered (quietcount counts it as "unmatched", even when express matched a route by its path). */
 export const notFound: RequestHandler = (_req, res) => {
   res.status(404).json({ error: 'not found' });
 };

@@ -1,10 +1,12 @@
 /**
  * `npm start`: the reference app on PORT, its metrics on METRICS_HOST:METRICS_PORT, until SIGTERM or SIGINT.
+ * Signals are handled here and nowhere else. The start script `exec`s node, so the shell npm runs it with is
+ * replaced by this process and the signal npm passes on arrives here instead of ending a shell and orphaning us.
  */
 import { CatalogError, ConfigError } from '../index.ts';
 import { createAppLogger, loggableError } from './logger.ts';
 import { createApp, type App } from './server.ts';
-import { shutDownGracefully } from './shutdown.ts';
+import { REPEATED_SIGNAL_WINDOW_MS, shutDownGracefully } from './shutdown.ts';
 
 const logger = createAppLogger();
 
@@ -20,13 +22,14 @@ async function start(): Promise<App> {
 }
 
 function stopOnSignals(running: App): void {
-  let stopping = false;
+  let firstSignalAt: number | undefined;
   const onSignal = (signal: NodeJS.Signals) => {
-    if (stopping) {
+    if (firstSignalAt !== undefined) {
+      if (performance.now() - firstSignalAt < REPEATED_SIGNAL_WINDOW_MS) return;
       logger.warn({ signal }, 'second signal: exiting now');
       process.exit(1);
     }
-    stopping = true;
+    firstSignalAt = performance.now();
     logger.info({ signal }, 'shutting down (send the signal again to exit at once)');
     shutDownGracefully(running).then(
       () => {

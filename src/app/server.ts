@@ -1,7 +1,6 @@
 /**
  * The reference app, assembled but not listening: `createApp()` for main.ts, the tests and the benchmarks.
  */
-import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { DatabaseSync } from 'node:sqlite';
 import express, { type Express, type RequestHandler } from 'express';
@@ -13,7 +12,9 @@ import { createEventRepository } from './db/events.ts';
 import { openDatabase } from './db/open.ts';
 import { createProfileRepository } from './db/profiles.ts';
 import { observeUsageTables } from './db/usage-counts.ts';
+import { trackConnections, type Drain } from './drain.ts';
 import { errorHandler, notFound } from './errors.ts';
+import { createHttpServer } from './http-server.ts';
 import { createAppLogger } from './logger.ts';
 import { requestLog } from './request-log.ts';
 import { directoryRoutes } from './routes/directory.ts';
@@ -21,6 +22,7 @@ import { eventRoutes } from './routes/events.ts';
 import { healthRoutes } from './routes/health.ts';
 import { profileRoutes } from './routes/profiles.ts';
 import { signupRoutes } from './routes/signups.ts';
+import { noSniff } from './security-headers.ts';
 import { catalog, type AppTelemetry } from './telemetry.ts';
 import { tokenDigest } from '../common/bearer.ts';
 
@@ -48,13 +50,16 @@ export interface App {
   readonly logger: Logger;
   /** Starts the app listener (not the metrics listener: `telemetry.startMetricsServer()`). */
   listen(): Promise<ListeningApp>;
-  /** Stops taking requests: no new connections, idle keep-alive ones closed, in-flight requests finish. */
+  /**
+   * Stops taking requests: no new connections; every request already on an accepted connection is answered (with
+   * `Connection: close`), idle connections are closed, and whatever is left after a deadline is cut (drain.ts).
+   */
   stopServing(): Promise<void>;
   /** stopServing, then the metrics listener and the database. */
   close(): Promise<void>;
 }
 
-/** In-flight requests get this long to finish once the app stops serving; then their connections are cut. */
+/** Requests on accepted connections get this long to be answered once the app stops serving; then they are cut. */
 const DRAIN_MS = 5_000;
 
 export function createApp(options: AppOptions): App {
@@ -62,10 +67,10 @@ export function createApp(options: AppOptions): App {
   const logger = options.logger ?? createAppLogger();
   // Named, so the library's own lines (opt-out notice, debug increments) read as they do with its default logger.
   const telemetry = createTelemetry({ catalog, env: options.env, logger: logger.child({ name: 'quietcount' }) });
-  const db = openDatabase(config.databasePath);
+  const { db, emails } = openDatabase(config.databasePath, config.emailKey);
   observeUsageTables(telemetry, db);
   const events = createEventRepository(db);
-  const profiles = createProfileRepository(db);
+  const profiles = createProfileRepository(db, emails);
 
   if (config.adminToken === undefined) {
     logger.warn('ADMIN_TOKEN is not set: creating events is refused (403); the demo events are there to try the app');
@@ -78,6 +83,7 @@ export function createApp(options: AppOptions): App {
   const httpInstrumentation = options.httpInstrumentation ?? telemetry.httpMiddleware();
   if (httpInstrumentation !== 'none') app.use(httpInstrumentation);
   app.use(requestLog(logger));
+  app.use(noSniff);
   app.use(healthRoutes());
   app.use(eventRoutes(events, config.adminToken === undefined ? undefined : tokenDigest(config.adminToken)));
   app.use(signupRoutes(events, profiles));
@@ -86,24 +92,11 @@ export function createApp(options: AppOptions): App {
   app.use(notFound);
   app.use(errorHandler(logger));
 
-  let server: Server | undefined;
+  let drain: Drain | undefined;
   let serving: Promise<void> | undefined;
-
   const stopServing = (): Promise<void> => {
-    if (server === undefined) return Promise.resolve();
-    const listening = server;
-    serving ??= new Promise<void>((resolve, reject) => {
-      const cutOff = setTimeout(() => {
-        listening.closeAllConnections();
-      }, DRAIN_MS);
-      cutOff.unref();
-      listening.close((error) => {
-        clearTimeout(cutOff);
-        if (error) reject(error);
-        else resolve();
-      });
-      listening.closeIdleConnections();
-    });
+    if (drain === undefined) return Promise.resolve();
+    serving ??= drain.drain(DRAIN_MS);
     return serving;
   };
 
@@ -115,15 +108,14 @@ export function createApp(options: AppOptions): App {
     logger,
     listen: () =>
       new Promise((resolve, reject) => {
-        const listening = app.listen(config.port, config.host, (error?: Error) => {
-          if (error) {
-            reject(error);
-            return;
-          }
+        const listening = createHttpServer(config.http, app);
+        drain = trackConnections(listening);
+        listening.once('error', reject);
+        listening.listen(config.port, config.host, () => {
+          listening.off('error', reject);
           const { port } = listening.address() as AddressInfo;
           resolve({ port, url: httpUrl(config.host, port) });
         });
-        server = listening;
       }),
     stopServing,
     close: async () => {

@@ -84,14 +84,27 @@ export class HttpResponseCounter {
  */
 export function routeTemplateOf(req: IncomingMessage): string | undefined {
   const { route, baseUrl } = req as RoutedRequest;
-  if (route === undefined) return undefined;
+  if (route === undefined || !handlesMethod(route, req.method)) return undefined;
   return typeof route.path === 'string' ? (typeof baseUrl === 'string' ? baseUrl : '') + route.path : '';
 }
 
 /** What express adds to a request that quietcount reads: nothing else of the request is ever looked at. */
 interface RoutedRequest {
   readonly baseUrl?: unknown;
-  readonly route?: { readonly path?: unknown };
+  readonly route?: { readonly path?: unknown; readonly methods?: unknown };
+}
+
+/**
+ * Whether the matched route has a handler for the method. express's router dispatches a HEAD to a route matched by
+ * its path even when it has no GET handler (a POST-only route): nothing runs, the app's 404 answers, and the
+ * response must count as "unmatched", not as a failing endpoint that does not exist. HEAD is served by GET.
+ */
+function handlesMethod(route: { readonly methods?: unknown }, method: string | undefined): boolean {
+  const { methods } = route;
+  if (typeof methods !== 'object' || methods === null) return true;
+  const declared = methods as Readonly<Record<string, unknown>>;
+  const name = (method ?? '').toLowerCase();
+  return declared._all === true || declared[name] === true || (name === 'head' && declared.get === true);
 }
 
 /**

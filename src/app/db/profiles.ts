@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { DatabaseSync } from 'node:sqlite';
+import type { EmailHasher } from '../email-hash.ts';
 import { inTransaction } from './schema.ts';
 import { blobColumn, optionalTextColumn, textColumn, today, type Row } from './rows.ts';
 
 export interface NewProfile {
   readonly eventId: number;
   readonly name: string;
-  /** Already normalised: the uniqueness per event is on this exact text. */
+  /** Stored only as its keyed hash (email-hash.ts), unique per event. */
   readonly email: string;
   readonly bio: string | null;
   readonly editTokenHash: Uint8Array;
@@ -38,11 +39,11 @@ export interface ProfileRepository {
 
 export const PAGE_SIZE = 20;
 
-export function createProfileRepository(db: DatabaseSync): ProfileRepository {
+export function createProfileRepository(db: DatabaseSync, emails: EmailHasher): ProfileRepository {
   const insertProfile = db.prepare(`
-    INSERT INTO profiles (id, event_id, name, email, bio, edit_token_hash, created_at)
-    VALUES (:id, :eventId, :name, :email, :bio, :editTokenHash, :createdAt)
-    ON CONFLICT (event_id, email) DO NOTHING
+    INSERT INTO profiles (id, event_id, name, email_hash, bio, edit_token_hash, created_at)
+    VALUES (:id, :eventId, :name, :emailHash, :bio, :editTokenHash, :createdAt)
+    ON CONFLICT (event_id, email_hash) DO NOTHING
     RETURNING id`);
   const insertSignup = db.prepare('INSERT INTO signups (event_id, day) VALUES (?, ?)');
   const selectTokenHash = db.prepare('SELECT edit_token_hash FROM profiles WHERE id = ? AND event_id = ?');
@@ -67,7 +68,13 @@ export function createProfileRepository(db: DatabaseSync): ProfileRepository {
     create: (profile) =>
       inTransaction(db, () => {
         const id = randomUUID();
-        const inserted = insertProfile.get({ ...profile, id, createdAt: new Date().toISOString() });
+        const { email, ...stored } = profile;
+        const inserted = insertProfile.get({
+          ...stored,
+          emailHash: emails.hash(email),
+          id,
+          createdAt: new Date().toISOString(),
+        });
         if (inserted === undefined) return undefined;
         insertSignup.run(profile.eventId, today());
         return id;

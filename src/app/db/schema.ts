@@ -5,8 +5,15 @@
  * counts stay monotonic and survive restarts. They hold no personal data and no profile id: an event id, the new
  * value and the day, enough for "how many per event per day" and nothing about who. They have no secondary index:
  * the counters read them by rowid range (db/usage-counts.ts), and an index on the value would lure the planner away.
+ *
+ * Profiles keep no email: only its keyed hash (email-hash.ts), unique per event, so a second signup with the same
+ * address is refused. Migration 2 converted the emails of databases created before.
  */
 import type { DatabaseSync } from 'node:sqlite';
+import type { EmailHasher } from '../email-hash.ts';
+import { ConfigError } from '../../index.ts';
+import { blobColumn, textColumn } from './rows.ts';
+import { scrubFreedPages } from './scrub.ts';
 
 export const APPEND_ONLY_TABLES = ['signups', 'visibility_changes', 'consent_changes'] as const;
 
@@ -18,8 +25,23 @@ const appendOnlyTriggers = APPEND_ONLY_TABLES.flatMap((table) =>
   ),
 ).join('\n');
 
-const migrations: readonly string[] = [
-  `
+interface Migration {
+  /** Runs inside the migration's transaction. */
+  readonly apply: (db: DatabaseSync, emails: EmailHasher) => void;
+  /** It deletes personal data, whose bytes must then leave the file too (scrub.ts). */
+  readonly removesPersonalData?: boolean;
+}
+
+const sql =
+  (text: string): Migration['apply'] =>
+  (db) => {
+    db.exec(text);
+  };
+
+const migrations: readonly Migration[] = [
+  // 1: the first schema. Kept as it ran: migration 2 converts what it created.
+  {
+    apply: sql(`
   CREATE TABLE events (
     id INTEGER PRIMARY KEY,
     name TEXT NOT NULL,
@@ -60,23 +82,81 @@ const migrations: readonly string[] = [
     day TEXT NOT NULL
   ) STRICT;
   ${appendOnlyTriggers}
-  `,
+  `),
+  },
+  // 2: profiles.email → email_hash, the keyed hash of the normalised address, still unique per event.
+  { apply: hashEmails, removesPersonalData: true },
 ];
 
-/** Applies the pending migrations, each in its own transaction. Returns the version the database was at. */
-export function migrate(db: DatabaseSync): number {
+/** SQLite cannot change a column in place: a new table, filled from the old one, then renamed over it. */
+function hashEmails(db: DatabaseSync, emails: EmailHasher): void {
+  db.exec(`
+    CREATE TABLE profiles_hashed (
+      id TEXT PRIMARY KEY,
+      event_id INTEGER NOT NULL REFERENCES events (id),
+      name TEXT NOT NULL,
+      email_hash BLOB NOT NULL,
+      bio TEXT,
+      edit_token_hash BLOB NOT NULL,
+      visible INTEGER NOT NULL DEFAULT 0 CHECK (visible IN (0, 1)),
+      consent INTEGER NOT NULL DEFAULT 0 CHECK (consent IN (0, 1)),
+      created_at TEXT NOT NULL,
+      UNIQUE (event_id, email_hash)
+    ) STRICT;
+    CREATE TABLE email_key (
+      id INTEGER PRIMARY KEY CHECK (id = 1),
+      fingerprint BLOB NOT NULL
+    ) STRICT;`);
+  // The emails were stored normalised and unique per event, so their hashes are too: a clash would fail the
+  // transaction and leave the database as it was, never merge two profiles.
+  const copy = db.prepare(`
+    INSERT INTO profiles_hashed (id, event_id, name, email_hash, bio, edit_token_hash, visible, consent, created_at)
+    VALUES (:id, :event_id, :name, :email_hash, :bio, :edit_token_hash, :visible, :consent, :created_at)`);
+  const columns = 'id, event_id, name, email, bio, edit_token_hash, visible, consent, created_at';
+  for (const row of db.prepare(`SELECT ${columns} FROM profiles`).iterate()) {
+    const { email: _email, ...profile } = row;
+    copy.run({ ...profile, email_hash: emails.hash(textColumn(row, 'email')) });
+  }
+  db.exec(`
+    DROP TABLE profiles;
+    ALTER TABLE profiles_hashed RENAME TO profiles;
+    CREATE INDEX profiles_directory ON profiles (event_id, visible, name COLLATE NOCASE);`);
+  db.prepare('INSERT INTO email_key (id, fingerprint) VALUES (1, ?)').run(emails.fingerprint);
+}
+
+/**
+ * Applies the pending migrations, each in its own transaction, then checks that `emails` holds the key the stored
+ * hashes were made with. Returns the version the database was at.
+ */
+export function migrate(db: DatabaseSync, emails: EmailHasher): number {
   const row = db.prepare('PRAGMA user_version').get();
   const from = Number(row?.user_version ?? 0);
   if (from > migrations.length) {
     throw new Error(`database schema version ${String(from)} is newer than this app (${String(migrations.length)})`);
   }
-  migrations.slice(from).forEach((sql, index) => {
+  const pending = migrations.slice(from);
+  pending.forEach((migration, index) => {
     inTransaction(db, () => {
-      db.exec(sql);
+      migration.apply(db, emails);
       db.exec(`PRAGMA user_version = ${String(from + index + 1)}`);
     });
   });
+  // A new database held nothing to scrub.
+  if (from > 0 && pending.some((migration) => migration.removesPersonalData === true)) scrubFreedPages(db);
+  checkEmailKey(db, emails);
   return from;
+}
+
+/**
+ * Hashes made with another key never match: every address could sign up to every event again. So a database
+ * refuses to start with any key but its own.
+ */
+function checkEmailKey(db: DatabaseSync, emails: EmailHasher): void {
+  const row = db.prepare('SELECT fingerprint FROM email_key WHERE id = 1').get();
+  if (row !== undefined && emails.fingerprint.equals(blobColumn(row, 'fingerprint'))) return;
+  throw new ConfigError([
+    'EMAIL_KEY (or EMAIL_KEY_FILE, or the key file beside the database) is not the key this database hashed its emails with',
+  ]);
 }
 
 export function inTransaction<T>(db: DatabaseSync, work: () => T): T {
