@@ -1,16 +1,15 @@
 /**
  * The scraper, on its own thread: fetching and reading half a megabyte of text must not count as a block of the
- * event loop being measured.
+ * event loop being measured. One scrape per `scrape` message, answered with its time and size.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 
-const { url, scrapes, warmups } = workerData as { url: string; scrapes: number; warmups: number };
-const times: number[] = [];
-let bytes = 0;
-for (let scrape = 0; scrape < warmups + scrapes; scrape += 1) {
+const { url } = workerData as { url: string };
+parentPort?.on('message', () => {
   const start = performance.now();
-  bytes = (await (await fetch(url)).text()).length;
-  if (scrape >= warmups) times.push(performance.now() - start);
-  if (scrape === warmups - 1) parentPort?.postMessage({ warmedUp: true });
-}
-parentPort?.postMessage({ times, bytes });
+  void fetch(url)
+    .then((response) => response.text())
+    .then((text) => {
+      parentPort?.postMessage({ ms: performance.now() - start, bytes: text.length });
+    });
+});

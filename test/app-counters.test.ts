@@ -20,9 +20,9 @@ beforeAll(async () => {
 
 /** The series changes caused by `act`, between a scrape before and one after. */
 async function changesOf(act: () => Promise<unknown>): Promise<Record<string, number>> {
-  const before = await app.scrape();
+  const before = await app.counts();
   await act();
-  return seriesChanges(before, await app.scrape());
+  return seriesChanges(before, await app.counts());
 }
 
 describe('usage counters, exactly', () => {
@@ -153,10 +153,10 @@ describe('http_responses_total, exactly', () => {
 
   it('counts a thrown error as a 500 of its endpoint', async () => {
     const broken = await startTestApp();
-    const before = await broken.scrape();
+    const before = await broken.counts();
     broken.running.db.exec('ALTER TABLE profiles RENAME TO profiles_gone');
     await broken.request('GET', '/api/events/1/directory');
-    expect(seriesChanges(before, await broken.scrape())).toEqual({ [responseKey(DIRECTORY, 500)]: 1 });
+    expect(seriesChanges(before, await broken.counts())).toEqual({ [responseKey(DIRECTORY, 500)]: 1 });
     await broken.stop();
   });
 });
@@ -174,7 +174,7 @@ describe('opt-out', () => {
       expect((await put('consent', { granted: false })).status).toBe(200);
       expect((await quiet.request('GET', '/api/events/1/directory')).status).toBe(200);
       expect((await quiet.request('GET', '/api/events/1/directory/search?q=person')).status).toBe(200);
-      expect(seriesOf(await quiet.scrape(), 'analytics_events_total')).toEqual([]);
+      expect(seriesOf(await quiet.counts(), 'analytics_events_total')).toEqual([]);
       await quiet.stop();
     });
   }

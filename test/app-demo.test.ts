@@ -22,7 +22,7 @@ it('sends the requested traffic and feeds every usage counter, with some 4xx and
   expect(summary.sent).toBe(300);
   expect(progress).toEqual(Array.from({ length: 300 }, (_, index) => index + 1));
 
-  const metrics = await app.scrape();
+  const metrics = await app.counts();
   const usage = seriesOf(metrics, 'analytics_events_total');
   for (const eventName of eventNames) {
     const total = usage.filter((sample) => sample.labels.event_name === eventName).reduce((sum, s) => sum + s.value, 0);

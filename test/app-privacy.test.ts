@@ -69,7 +69,7 @@ describe('hostile input', () => {
   });
 
   it('never appears in /metrics', async () => {
-    const metrics = await app.scrape();
+    const metrics = await app.counts();
     for (const value of [...Object.values(SECRETS), editToken, ADMIN_TOKEN]) expect(metrics).not.toContain(value);
   });
 

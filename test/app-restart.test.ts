@@ -35,12 +35,12 @@ it('keeps signup, visibility and consent counts across a restart on the same dat
     [usageKey('consent_granted', 3)]: 1,
     [usageKey('consent_withdrawn', 3)]: 1,
   };
-  expect(usageSeries(await first.scrape())).toEqual({ ...expectedTableCounts, [usageKey('directory_page_view', 1)]: 1 });
+  expect(usageSeries(await first.counts())).toEqual({ ...expectedTableCounts, [usageKey('directory_page_view', 1)]: 1 });
   const eventsBefore = (await first.request('GET', '/api/events')).json;
   await first.stop();
 
   const second = await startTestApp(env);
-  expect(usageSeries(await second.scrape())).toEqual(expectedTableCounts);
+  expect(usageSeries(await second.counts())).toEqual(expectedTableCounts);
   // Demo events are created on the first start only.
   expect((await second.request('GET', '/api/events')).json).toEqual(eventsBefore);
   // The profile and its token survived too.

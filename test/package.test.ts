@@ -116,6 +116,9 @@ describe('an app with its own catalog', () => {
     for (let view = 0; view < 5; view += 1) expect(await send('GET', '/products/7')).toBe(200);
     for (const productId of [7, 8, 8]) expect(await send('POST', `/products/${String(productId)}/orders`)).toBe(201);
     expect(await send('POST', '/undeclared')).toBe(202);
+    // Zero first: a series new to the process is 0 at its first scrape, then its count.
+    const first = await scrape();
+    expect(valueOf(first, 'analytics_events_total', { event_name: 'checkout_started', event_id: '7' })).toBe(0);
     const text = await scrape();
     const usage = (eventName: string, eventId: string) => valueOf(text, 'analytics_events_total', { event_name: eventName, event_id: eventId });
     expect([usage('checkout_started', '7'), usage('checkout_started', '8'), usage('product_viewed', '7')]).toEqual([2, 1, 5]);

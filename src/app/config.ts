@@ -19,6 +19,8 @@ export interface AppConfig {
   /** How long a stopping app keeps its metrics listener up, waiting for the final scrape. */
   readonly shutdownGraceMs: number;
   readonly http: HttpTimeouts;
+  /** Worker processes (node:cluster) serving requests; 1: one process, no cluster. */
+  readonly webConcurrency: number;
 }
 
 /** The app listener's bounds on slow clients (http-server.ts). */
@@ -40,6 +42,8 @@ export const DEFAULT_HEADERS_TIMEOUT_MS = 10_000;
 export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
 /** Node's default, chosen on purpose: enough to reuse a connection for a burst, too short for idle ones to pile up. */
 export const DEFAULT_KEEP_ALIVE_TIMEOUT_MS = 5_000;
+/** More workers than this on one host only compete for the same cores and the same SQLite file. */
+const MAX_WEB_CONCURRENCY = 64;
 
 export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const read = new EnvReader(env);
@@ -55,9 +59,13 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       requestTimeoutMs: read.integer('HTTP_REQUEST_TIMEOUT_MS', DEFAULT_REQUEST_TIMEOUT_MS, 100, 3_600_000),
       keepAliveTimeoutMs: read.integer('HTTP_KEEP_ALIVE_TIMEOUT_MS', DEFAULT_KEEP_ALIVE_TIMEOUT_MS, 100, 300_000),
     },
+    webConcurrency: read.integer('WEB_CONCURRENCY', 1, 1, MAX_WEB_CONCURRENCY),
   };
   if (config.emailKey !== undefined && config.emailKey.length < MIN_EMAIL_KEY_LENGTH) {
     read.problems.push(`EMAIL_KEY (or EMAIL_KEY_FILE's content) must be at least ${String(MIN_EMAIL_KEY_LENGTH)} characters`);
+  }
+  if (config.webConcurrency > 1 && config.databasePath === ':memory:') {
+    read.problems.push('WEB_CONCURRENCY above 1 needs DATABASE_PATH to be a file: every worker would have a :memory: database of its own');
   }
   // Node refuses a header bound longer than the whole request's, which would never apply.
   if (config.http.headersTimeoutMs > config.http.requestTimeoutMs) {

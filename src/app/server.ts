@@ -68,7 +68,8 @@ export function createApp(options: AppOptions): App {
   // Named, so the library's own lines (opt-out notice, debug increments) read as they do with its default logger.
   const telemetry = createTelemetry({ catalog, env: options.env, logger: logger.child({ name: 'quietcount' }) });
   const { db, emails } = openDatabase(config.databasePath, config.emailKey);
-  observeUsageTables(telemetry, db);
+  // In a cluster worker the primary reads the tables, once for all workers (cluster.ts).
+  if (telemetry.role !== 'worker') observeUsageTables(telemetry, db);
   const events = createEventRepository(db);
   const profiles = createProfileRepository(db, emails);
 

@@ -20,11 +20,18 @@ export interface TelemetryConfig {
   readonly logLevel: LogLevel;
   readonly maxEventIds: number;
   readonly strict: boolean;
+  readonly zeroHoldMs: number;
+  readonly handoverIntervalMs: number;
 }
 
 const DEFAULT_METRICS_HOST = '127.0.0.1';
 const DEFAULT_METRICS_PORT = 9464;
 const MAX_PORT = 65_535;
+export const DEFAULT_ZERO_HOLD_MS = 60_000;
+export const DEFAULT_HANDOVER_INTERVAL_MS = 1_000;
+const MAX_ZERO_HOLD_MS = 3_600_000;
+const MIN_HANDOVER_INTERVAL_MS = 10;
+const MAX_HANDOVER_INTERVAL_MS = 60_000;
 
 export function resolveTelemetryConfig(options: TelemetrySettings, env: NodeJS.ProcessEnv): TelemetryConfig {
   const read = new EnvReader(env);
@@ -63,6 +70,12 @@ export function resolveTelemetryConfig(options: TelemetrySettings, env: NodeJS.P
       explicitInteger('maxEventIds', options.maxEventIds, 1, MAX_EVENT_IDS_LIMIT) ??
       read.integer('ANALYTICS_MAX_EVENT_IDS', DEFAULT_MAX_EVENT_IDS, 1, MAX_EVENT_IDS_LIMIT),
     strict: options.strict ?? read.optionalFlag('ANALYTICS_STRICT') ?? (nodeEnv === 'test' || nodeEnv === 'development'),
+    zeroHoldMs:
+      explicitInteger('zeroHoldMs', options.zeroHoldMs, 0, MAX_ZERO_HOLD_MS) ??
+      read.integer('ANALYTICS_ZERO_HOLD_MS', DEFAULT_ZERO_HOLD_MS, 0, MAX_ZERO_HOLD_MS),
+    handoverIntervalMs:
+      explicitInteger('handoverIntervalMs', options.handoverIntervalMs, MIN_HANDOVER_INTERVAL_MS, MAX_HANDOVER_INTERVAL_MS) ??
+      read.integer('ANALYTICS_HANDOVER_INTERVAL_MS', DEFAULT_HANDOVER_INTERVAL_MS, MIN_HANDOVER_INTERVAL_MS, MAX_HANDOVER_INTERVAL_MS),
   };
   read.done();
   return config;
@@ -71,7 +84,7 @@ export function resolveTelemetryConfig(options: TelemetrySettings, env: NodeJS.P
 /**
  * The settings the environment gives (`METRICS_HOST`, `METRICS_PORT`, `METRICS_TOKEN[_FILE]`,
  * `ANALYTICS_DISABLED`, `DO_NOT_TRACK`, `ANALYTICS_LOG_LEVEL`, `ANALYTICS_MAX_EVENT_IDS`, `ANALYTICS_STRICT`,
- * `NODE_ENV`), with every bad variable named at once in a ConfigError.
+ * `ANALYTICS_ZERO_HOLD_MS`, `ANALYTICS_HANDOVER_INTERVAL_MS`, `NODE_ENV`), with every bad variable named at once.
  */
 export function telemetryOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): Required<TelemetrySettings> {
   const config = resolveTelemetryConfig({}, env);
@@ -81,6 +94,8 @@ export function telemetryOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): R
     disabled: !config.collecting,
     logLevel: config.logLevel,
     strict: config.strict,
+    zeroHoldMs: config.zeroHoldMs,
+    handoverIntervalMs: config.handoverIntervalMs,
   };
 }
 

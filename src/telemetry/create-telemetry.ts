@@ -15,6 +15,10 @@ import { MetricsServer, type ListeningAddress } from './metrics-server.ts';
 import { createTelemetryLogger } from './logger.ts';
 import type { TelemetryOptions } from './options.ts';
 import { catalogDocument } from './transparency.ts';
+import { startHandover, type Handover } from './cluster/handover.ts';
+import { startReceiver, type Receiver } from './cluster/receiver.ts';
+import { isHandoverWorker, type ClusterRole } from './cluster/role.ts';
+import type { CountsMessage } from './cluster/messages.ts';
 
 /**
  * Every member is a bound function: `const { record } = telemetry` is safe. (They are declared as methods so that a
@@ -24,6 +28,12 @@ export interface Telemetry<Memory extends string = string, Table extends string 
   readonly config: TelemetryConfig;
   /** The validated catalog. */
   readonly catalog: CatalogModel;
+  /**
+   * `worker`: a node:cluster worker whose primary runs quietcount; it hands its counts over and serves no /metrics.
+   * `primary`: the process that receives its workers' counts (the first telemetry created in a non-worker process).
+   * `standalone`: neither.
+   */
+  readonly role: ClusterRole;
   /** Count one (or `increment`) usage event of `eventId`. Never throws outside strict mode; never blocks. */
   record(this: void, eventName: Memory, eventId: string | number, increment?: number): void;
   /** The same, with labels as an object (`{ event_name, event_id }`), for code shaped like OTel's `counter.add`. */
@@ -35,15 +45,27 @@ export interface Telemetry<Memory extends string = string, Table extends string 
   observeTable(this: void, eventName: Table, readCounts: () => Iterable<EventCount>): void;
   /** Middleware counting every response by endpoint (method + route template) and status code. */
   httpMiddleware: () => HttpMiddleware;
-  /** `/metrics` and `/analytics/catalog` on the metrics listener. */
+  /** `/metrics` and `/analytics/catalog` on the metrics listener (not in a cluster worker: its primary serves them). */
   startMetricsServer: () => Promise<ListeningAddress>;
-  /** The exposition text, as `/metrics` serves it. */
+  /**
+   * The exposition text with every count as it stands (without the zero-first rule that scrapes of `/metrics`
+   * follow), changing nothing: for tests and debugging.
+   */
   metricsText: () => Promise<string>;
-  /** Resolves `true` once one more scrape has been served, or `false` after `graceMs`. */
+  /**
+   * For a stopping app: resolves `true` once one more scrape has been served, or `false` after `graceMs`. From the
+   * call on, scrapes export every count, new series included (there is no later scrape to show them after a 0).
+   */
   waitForNextScrape: (graceMs: number) => Promise<boolean>;
   /** Stops the metrics listener, the meter providers and the process-metric monitors: nothing is left running. */
   shutdown: () => Promise<void>;
 }
+
+/**
+ * A cluster worker keeps up to this many times the bound of distinct ids per event name between two handovers, so
+ * that the primary, which bounds the sum, decides which ids get a series.
+ */
+const WORKER_BOUND_HEADROOM = 4;
 
 /** The telemetry type of a catalog: `TelemetryOf<typeof catalog>`. */
 export type TelemetryOf<C extends Catalog> = Telemetry<MemoryEventName<C>, TableEventName<C>>;
@@ -53,7 +75,9 @@ export function createTelemetry<C extends Catalog>(options: TelemetryOptions<C>)
   const config = resolveTelemetryConfig(options, options.env ?? process.env);
   const logger = telemetryLogger(options.logger, config);
   const guard = createGuard({ strict: config.strict });
+  const worker = isHandoverWorker(options.env ?? process.env) && process.send !== undefined;
   const usage = new UsageRecorder({
+    localBound: worker ? config.maxEventIds * WORKER_BOUND_HEADROOM : config.maxEventIds,
     catalog,
     guard,
     maxEventIds: config.maxEventIds,
@@ -61,20 +85,23 @@ export function createTelemetry<C extends Catalog>(options: TelemetryOptions<C>)
     debugLog: config.logLevel === 'debug' || config.logLevel === 'trace' ? logger : undefined,
   });
   const responses = new HttpResponseCounter(guard);
-  const exporter = createExporter({
-    usage,
-    responses,
-    guard,
-    collecting: config.collecting,
-    maxEventIds: config.maxEventIds,
-    eventNameCount: catalog.eventNames.length,
-  });
+  const exporter = createExporter({ usage, responses, guard, collecting: config.collecting, zeroHoldMs: config.zeroHoldMs });
   const server = new MetricsServer({
     config,
     exporter,
     logger,
     catalogDocument: () => catalogDocument(config, catalog, usage.expiredEvents()),
   });
+
+  let handover: Handover | undefined;
+  let receiver: Receiver | undefined;
+  if (worker && process.send !== undefined) {
+    const send = process.send.bind(process) as (message: CountsMessage, callback: (error: Error | null) => void) => boolean;
+    handover = startHandover({ usage, responses, guard, intervalMs: config.handoverIntervalMs, send: (message, callback) => send(message, callback) });
+  } else {
+    receiver = startReceiver({ usage, responses, guard });
+  }
+  const role: ClusterRole = handover !== undefined ? 'worker' : receiver !== undefined ? 'primary' : 'standalone';
 
   if (!config.collecting) {
     logger.info({ optOut: config.optOut }, `analytics collection is off (${config.optOut ?? ''}): usage counters record nothing and export nothing`);
@@ -89,6 +116,7 @@ export function createTelemetry<C extends Catalog>(options: TelemetryOptions<C>)
   return {
     config,
     catalog,
+    role,
     record: (eventName, eventId, increment) => {
       usage.record(eventName, eventId, increment);
     },
@@ -96,13 +124,24 @@ export function createTelemetry<C extends Catalog>(options: TelemetryOptions<C>)
       usage.recordLabels(labels, increment);
     },
     observeTable: (eventName, readCounts) => {
+      if (handover !== undefined) {
+        throw new Error('observeTable: this process is a cluster worker; table counters are read by the primary, once for all workers');
+      }
       usage.observeTable(eventName, readCounts);
     },
     httpMiddleware: () => responseCounterMiddleware(responses),
-    startMetricsServer: () => server.listen(),
-    metricsText: () => exporter.metricsText(),
-    waitForNextScrape: (graceMs) => server.waitForNextScrape(graceMs),
+    startMetricsServer: () =>
+      handover === undefined
+        ? server.listen()
+        : Promise.reject(new Error('startMetricsServer: this process is a cluster worker; its primary serves /metrics with every worker\'s counts')),
+    metricsText: () => exporter.peek(),
+    waitForNextScrape: (graceMs) => {
+      exporter.releaseAll();
+      return server.waitForNextScrape(graceMs);
+    },
     shutdown: async () => {
+      await handover?.stop();
+      receiver?.stop();
       await server.close();
       await exporter.shutdown();
     },

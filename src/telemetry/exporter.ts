@@ -1,32 +1,34 @@
 /**
- * The exposition: OpenTelemetry observable counters read the recorder at scrape, @opentelemetry/exporter-prometheus
- * serialises them, and prom-client adds the Node.js process metrics. No resource, scope, host or process attributes
- * reach the output: only the catalog's labels.
+ * The exposition: the recorder's, the HTTP counter's and the guard's series go through an OpenTelemetry
+ * MeterProvider's Prometheus reader (@opentelemetry/exporter-prometheus) by a MetricProducer, and are rendered with
+ * the label text that reader's serializer made for each series once. prom-client adds the Node.js process metrics.
+ * No resource, scope, host or process attributes reach the output: only the schema's labels.
  *
- * A scrape must not stall the app: at the default bound (7 × 1,001 usage series) the SDK takes tens of
- * milliseconds to collect and serialise them in one synchronous run. So usage series are spread over shards of
- * SHARD_SIZE, each its own MeterProvider, by their admission number (a series never changes shard, as the SDK's
- * cumulative state requires), and the scrape yields to the event loop between shards.
+ * A scrape must neither stall the app nor cost more than it must: series are kept between scrapes (no callbacks,
+ * no re-aggregation), each one's label text is rendered once, and both the collection and the rendering yield to
+ * the event loop between slices. Scrapes are served one at a time, in the order they arrive.
  */
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { MeterProvider } from '@opentelemetry/sdk-metrics';
-import type { Meter } from '@opentelemetry/api';
 import { emptyResource } from '@opentelemetry/resources';
-import { PrometheusExporter, PrometheusSerializer } from '@opentelemetry/exporter-prometheus';
-import { MAX_ENDPOINTS, STATUS_CODE_MAX, STATUS_CODE_MIN } from '../schema/bounds.ts';
+import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
 import { metricFamilies, type MetricName } from '../schema/metrics.ts';
-import { rejectionReasonNames } from '../schema/rejection-reasons.ts';
 import type { Guard } from './guard.ts';
-import { startProcessMetrics } from './process-metrics.ts';
-import { OVERFLOW_SERIES, type UsageRecorder } from './recorder.ts';
+import type { UsageRecorder } from './recorder.ts';
 import type { HttpResponseCounter } from './http.ts';
-
-const STATUS_CODES = STATUS_CODE_MAX - STATUS_CODE_MIN + 1;
-/** Series per usage shard: small enough that collecting and serialising one shard stays well under 5 ms. */
-const SHARD_SIZE = 256;
+import { FamilyText } from './exposition/series-lines.ts';
+import { SeriesProducer, SLICE, type CollectionFor, type Family } from './exposition/series-producer.ts';
+import type { ExportedSeries } from './exposition/series.ts';
+import { ZeroFirst } from './exposition/zero-first.ts';
+import { startProcessMetrics } from './process-metrics.ts';
 
 export interface Exporter {
-  metricsText(): Promise<string>;
+  /** The text a scrape by `scraper` gets: new series at 0 first (zero-first.ts). */
+  scrape(scraper: string): Promise<string>;
+  /** Every count as it stands, without the zero-first rule, changing no state: for tests and debugging. */
+  peek(): Promise<string>;
+  /** The process is stopping: scrapes from now on export every count, new series included (zero-first.ts). */
+  releaseAll(): void;
   shutdown(): Promise<void>;
 }
 
@@ -34,114 +36,76 @@ export interface ExporterOptions {
   readonly usage: UsageRecorder;
   readonly responses: HttpResponseCounter;
   readonly guard: Guard;
-  /** Under opt-out the usage counter is not even registered: no usage series is exported. */
+  /** Under opt-out the usage family is not exported at all. */
   readonly collecting: boolean;
-  readonly maxEventIds: number;
-  /** Event names of the catalog: the `__other__` shard holds one series per name at most. */
-  readonly eventNameCount: number;
-}
-
-interface Shard {
-  readonly provider: MeterProvider;
-  readonly reader: PrometheusExporter;
-  readonly meter: Meter;
-}
-
-/**
- * One MeterProvider and its Prometheus reader. The SDK's own cardinality limit (2,000 per metric per collection)
- * would fold our bounded series into an `otel_metric_overflow` series nobody declared: set it above our bound,
- * which is the one that matters.
- */
-function createShard(cardinalityLimit: number): Shard {
-  const reader = new PrometheusExporter({ preventServerStart: true, withoutScopeInfo: true, withoutTargetInfo: true });
-  const provider = new MeterProvider({
-    resource: emptyResource(),
-    readers: [reader],
-    views: [{ instrumentName: '*', aggregationCardinalityLimit: cardinalityLimit }],
-  });
-  return { provider, reader, meter: provider.getMeter('quietcount') };
-}
-
-interface UsageObservation {
-  readonly eventName: string;
-  readonly eventId: string;
-  readonly count: number;
+  /** How long a new series' 0 waits for the scrapers that have not seen it. */
+  readonly zeroHoldMs: number;
 }
 
 export function createExporter(options: ExporterOptions): Exporter {
-  /** Shard number → shard, created when its first series is admitted; `OVERFLOW_SERIES` holds the `__other__`s. */
-  const usageShards = new Map<number, Shard & { pending: UsageObservation[] }>();
-  const usageShard = (number: number) => {
-    let shard = usageShards.get(number);
-    if (shard === undefined) {
-      const created = { ...createShard(number === OVERFLOW_SERIES ? options.eventNameCount + 1 : SHARD_SIZE + 1), pending: [] as UsageObservation[] };
-      created.meter
-        .createObservableCounter(instrumentName('analytics_events_total'), { description: metricFamilies.analytics_events_total.description })
-        .addCallback((result) => {
-          for (const { eventName, eventId, count } of created.pending) result.observe(count, { event_name: eventName, event_id: eventId });
-        });
-      usageShards.set(number, created);
-      shard = created;
-    }
-    return shard;
-  };
-  /** Reads the recorder once per scrape and hands each shard its series. */
-  const distributeUsage = (): number[] => {
-    for (const shard of usageShards.values()) shard.pending = [];
-    options.usage.collect((eventName, eventId, count, series) => {
-      usageShard(series === OVERFLOW_SERIES ? OVERFLOW_SERIES : Math.floor(series / SHARD_SIZE)).pending.push({ eventName, eventId, count });
-    });
-    const order = (number: number) => (number === OVERFLOW_SERIES ? Number.POSITIVE_INFINITY : number);
-    return [...usageShards.keys()].sort((a, b) => order(a) - order(b));
-  };
-
-  const operational = createShard((MAX_ENDPOINTS + 2) * STATUS_CODES);
-  operational.meter
-    .createObservableCounter(instrumentName('http_responses_total'), { description: metricFamilies.http_responses_total.description })
-    .addCallback((result) => {
-      options.responses.collect((endpoint, statusCode, count) => {
-        result.observe(count, { endpoint, status_code: statusCode });
-      });
-    });
-  operational.meter
-    .createObservableCounter(instrumentName('analytics_rejected_total'), { description: metricFamilies.analytics_rejected_total.description })
-    .addCallback((result) => {
-      for (const reason of rejectionReasonNames) {
-        result.observe(options.guard.rejectionCounts().get(reason) ?? 0, { reason });
-      }
-    });
-
-  const serializer = new PrometheusSerializer(undefined, false, undefined, true, true);
-  const serialize = async (shard: Shard): Promise<string> => {
-    const { resourceMetrics, errors } = await shard.reader.collect();
-    if (errors.length > 0) throw new AggregateError(errors, 'metrics collection failed');
-    const text = serializer.serialize(resourceMetrics);
-    return text.startsWith('#') && !text.includes('\n') ? '' : text; // "# no registered metrics"
-  };
-
+  const family = (metric: MetricName, series: () => readonly ExportedSeries[]): Family => ({
+    metric,
+    description: metricFamilies[metric].description,
+    series,
+  });
+  const families: Family[] = [
+    ...(options.collecting ? [family('analytics_events_total', () => options.usage.series())] : []),
+    family('http_responses_total', () => options.responses.series()),
+    family('analytics_rejected_total', () => options.guard.series()),
+  ];
+  const texts = new Map(families.map((one) => [one.metric.replace(/_total$/, ''), new FamilyText(one.metric, one.description)]));
+  const zeroFirst = new ZeroFirst(options.zeroHoldMs);
+  const producer = new SeriesProducer(families, zeroFirst);
+  const reader = new PrometheusExporter({ preventServerStart: true, withoutScopeInfo: true, withoutTargetInfo: true, metricProducers: [producer] });
+  const provider = new MeterProvider({ resource: emptyResource(), readers: [reader] });
   const processMetrics = startProcessMetrics();
 
-  return {
-    async metricsText() {
-      // One family's lines must stay together, with its HELP and TYPE once: keep them from the first shard only.
-      let usage = '';
-      for (const number of options.collecting ? distributeUsage() : []) {
-        const text = await serialize(usageShard(number));
-        usage += usage === '' ? text : text.replace(/^# (HELP|TYPE) .*\n/gm, '');
-        await yieldToEventLoop();
+  const render = async (purpose: CollectionFor): Promise<string> => {
+    producer.collectingFor = purpose;
+    let collected;
+    try {
+      collected = await reader.collect();
+    } finally {
+      producer.collectingFor = undefined;
+    }
+    if (collected.errors.length > 0) throw new AggregateError(collected.errors, 'metrics collection failed');
+    let text = '';
+    for (const { metrics } of collected.resourceMetrics.scopeMetrics) {
+      for (const metric of metrics) {
+        const familyText = texts.get(metric.descriptor.name);
+        if (familyText === undefined) continue;
+        text += familyText.metadata;
+        const points = metric.dataPoints as unknown as readonly ExportedSeries[];
+        for (let start = 0; start < points.length; start += SLICE) {
+          const end = Math.min(start + SLICE, points.length);
+          for (let index = start; index < end; index += 1) {
+            const point = points[index] as ExportedSeries;
+            text += `${familyText.lineOf(point)}${String(point.value)}\n`;
+          }
+          await yieldToEventLoop();
+        }
       }
-      const operationalText = await serialize(operational);
-      await yieldToEventLoop();
-      return `${usage}${operationalText}${await processMetrics.text()}`;
+    }
+    return `${text}${await processMetrics.text()}`;
+  };
+
+  // One collection at a time: the producer's scrape context is for one scrape.
+  let queue: Promise<unknown> = Promise.resolve();
+  const queued = (purpose: () => CollectionFor): Promise<string> => {
+    const next = queue.then(() => render(purpose()));
+    queue = next.catch(() => undefined);
+    return next;
+  };
+
+  return {
+    scrape: (scraper) => queued(() => ({ scrape: zeroFirst.begin(scraper) })),
+    peek: () => queued(() => ({ peek: true })),
+    releaseAll: () => {
+      zeroFirst.releaseAll();
     },
     shutdown: async () => {
       processMetrics.stop();
-      await Promise.all([...usageShards.values(), operational].map((shard) => shard.provider.shutdown()));
+      await provider.shutdown();
     },
   };
-}
-
-/** The OTel instrument name: the serializer appends `_total` to monotonic sums, so declare it without. */
-function instrumentName(metric: MetricName): string {
-  return metric.replace(/_total$/, '');
 }

@@ -4,6 +4,7 @@
  */
 import { STATUS_CODE_MAX, STATUS_CODE_MIN } from '../schema/bounds.ts';
 import { rejectionReasonNames, rejectionReasons, type RejectionReason } from '../schema/rejection-reasons.ts';
+import { ExportedSeries } from './exposition/series.ts';
 
 /** Thrown in strict mode. The message names the rule broken and never contains the rejected value. */
 export class QuietcountRuleError extends Error {
@@ -19,18 +20,22 @@ export interface Guard {
   /** Counts a refusal; in strict mode also throws. */
   reject(reason: RejectionReason): void;
   /**
-   * Counts without throwing: for overflow (expected under load, not a bug) and for rows read at scrape time, where
-   * nothing could catch the error.
+   * Counts without throwing: for overflow (expected under load, not a bug), for rows read at scrape time, where
+   * nothing could catch the error, and for counts a cluster worker handed over.
    */
   count(reason: RejectionReason, by?: number): void;
   /** Cumulative count per reason, every reason present (zeros included, so `rate()` works from the start). */
   rejectionCounts(): ReadonlyMap<RejectionReason, number>;
+  /** The `analytics_rejected_total` series, one per reason, in the schema's order. */
+  series(): readonly ExportedSeries[];
 }
 
 export function createGuard(options: { strict: boolean }): Guard {
-  const counts = new Map<RejectionReason, number>(rejectionReasonNames.map((reason) => [reason, 0]));
+  const byReason = new Map<RejectionReason, ExportedSeries>(rejectionReasonNames.map((reason) => [reason, new ExportedSeries({ reason })]));
+  const all = [...byReason.values()];
   const add = (reason: RejectionReason, by: number): void => {
-    counts.set(reason, (counts.get(reason) ?? 0) + by);
+    const series = byReason.get(reason);
+    if (series !== undefined) series.count += by;
   };
   return {
     reject(reason) {
@@ -40,7 +45,8 @@ export function createGuard(options: { strict: boolean }): Guard {
     count(reason, by = 1) {
       add(reason, by);
     },
-    rejectionCounts: () => counts,
+    rejectionCounts: () => new Map([...byReason].map(([reason, series]) => [reason, series.count])),
+    series: () => all,
   };
 }
 
@@ -55,6 +61,12 @@ const ROUTE_TEMPLATE = /^\/[A-Za-z0-9\-._~:/*{}]{0,120}$/;
 /** `METHOD /route/:template`, or `undefined` when the method or template is not one a route could declare. */
 export function endpointLabel(method: string, routeTemplate: string): string | undefined {
   return HTTP_METHODS.has(method) && ROUTE_TEMPLATE.test(routeTemplate) ? `${method} ${routeTemplate}` : undefined;
+}
+
+/** Whether a label value is one `endpointLabel` could have made. */
+export function isEndpointLabel(endpoint: string): boolean {
+  const space = endpoint.indexOf(' ');
+  return space > 0 && endpointLabel(endpoint.slice(0, space), endpoint.slice(space + 1)) === endpoint;
 }
 
 export function isStatusCode(statusCode: unknown): statusCode is number {

@@ -4,13 +4,17 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { MAX_ENDPOINTS, OTHER, UNMATCHED } from '../schema/bounds.ts';
-import { endpointLabel, isStatusCode, type Guard } from './guard.ts';
-
-export type ObserveResponseCount = (endpoint: string, statusCode: string, count: number) => void;
+import { ExportedSeries } from './exposition/series.ts';
+import { endpointLabel, isEndpointLabel, isStatusCode, isValidIncrement, type Guard } from './guard.ts';
 
 interface EndpointCounts {
   readonly endpoint: string;
-  readonly byStatus: Map<number, number>;
+  readonly byStatus: Map<number, ResponseSeries>;
+}
+
+/** One endpoint and status code pair; `handedOver` is what a cluster worker has already sent to its primary. */
+export class ResponseSeries extends ExportedSeries {
+  handedOver = 0;
 }
 
 export class HttpResponseCounter {
@@ -20,13 +24,14 @@ export class HttpResponseCounter {
    */
   private readonly byTemplate = new Map<string, Map<string, EndpointCounts>>();
   private readonly byEndpoint = new Map<string, EndpointCounts>();
+  private readonly all: ResponseSeries[] = [];
   private readonly guard: Guard;
 
   constructor(guard: Guard) {
     this.guard = guard;
   }
 
-  /** `routeTemplate` is undefined when no route matched. */
+  /** `routeTemplate` is undefined when no route handler of the method answered. */
   record(method: string, routeTemplate: string | undefined, statusCode: number): void {
     if (!isStatusCode(statusCode)) {
       this.guard.count('invalid_status_code');
@@ -36,13 +41,34 @@ export class HttpResponseCounter {
       routeTemplate === undefined
         ? this.countsOf(UNMATCHED)
         : (this.byTemplate.get(routeTemplate)?.get(method) ?? this.admit(method, routeTemplate));
-    counts.byStatus.set(statusCode, (counts.byStatus.get(statusCode) ?? 0) + 1);
+    (counts.byStatus.get(statusCode) ?? this.seriesOf(counts, statusCode)).count += 1;
   }
 
-  collect(observe: ObserveResponseCount): void {
-    for (const { endpoint, byStatus } of this.byEndpoint.values()) {
-      for (const [statusCode, count] of byStatus) observe(endpoint, String(statusCode), count);
+  /**
+   * Adds counts a cluster worker handed over. The endpoint was checked in the worker; it is checked again here,
+   * since nothing unchecked may become a label.
+   */
+  merge(endpoint: string, statusCode: number, count: number): void {
+    if (!isStatusCode(statusCode) || !isValidIncrement(count)) {
+      this.guard.count('invalid_status_code');
+      return;
     }
+    const known = endpoint === UNMATCHED || endpoint === OTHER || isEndpointLabel(endpoint);
+    if (!known) this.guard.count('invalid_endpoint');
+    const counts = this.countsOf(known ? endpoint : OTHER);
+    (counts.byStatus.get(statusCode) ?? this.seriesOf(counts, statusCode)).count += count;
+  }
+
+  /** Every series, in the order they were first counted. */
+  series(): readonly ResponseSeries[] {
+    return this.all;
+  }
+
+  private seriesOf(counts: EndpointCounts, statusCode: number): ResponseSeries {
+    const series = new ResponseSeries({ endpoint: counts.endpoint, status_code: String(statusCode) });
+    counts.byStatus.set(statusCode, series);
+    this.all.push(series);
+    return series;
   }
 
   private admit(method: string, routeTemplate: string): EndpointCounts {
@@ -114,10 +140,13 @@ function handlesMethod(route: { readonly methods?: unknown }, method: string | u
 export type HttpMiddleware = (req: IncomingMessage, res: ServerResponse, next: () => void) => void;
 
 export function responseCounterMiddleware(counter: HttpResponseCounter): HttpMiddleware {
-  return (req, res, next) => {
-    res.once('finish', () => {
-      counter.record(req.method ?? '', routeTemplateOf(req), res.statusCode);
-    });
+  // One listener for every response, reading the request from `res.req`: no closure allocated per request. A
+  // response emits 'finish' once, and is dropped with its listeners, so `on` is enough.
+  function countFinishedResponse(this: ServerResponse): void {
+    counter.record(this.req.method ?? '', routeTemplateOf(this.req), this.statusCode);
+  }
+  return (_req, res, next) => {
+    res.on('finish', countFinishedResponse);
     next();
   };
 }

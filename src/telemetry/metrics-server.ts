@@ -26,6 +26,24 @@ export interface MetricsServerOptions {
 }
 
 const EXPOSITION_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
+/** A scraper names itself with `?scraper=` (prometheus.yml `params`); anything else identifies by address. */
+const SCRAPER_NAME = /^[A-Za-z0-9_.:-]{1,64}$/;
+/**
+ * Timeouts of the metrics listener: Prometheus sends its request at once, so a client that trickles its headers
+ * is cut within seconds; keep-alive outlasts the 15 s scrape interval, so a scraper keeps its connection.
+ */
+const HEADERS_TIMEOUT_MS = 10_000;
+const REQUEST_TIMEOUT_MS = 30_000;
+const KEEP_ALIVE_TIMEOUT_MS = 65_000;
+const CONNECTIONS_CHECK_MS = 1_000;
+
+/** Who is scraping, for the zero-first rule: the `scraper` parameter, or the client's address. */
+function scraperOf(req: IncomingMessage): string {
+  const query = (req.url ?? '').split('?', 2)[1];
+  const named = query === undefined ? null : new URLSearchParams(query).get('scraper');
+  if (named !== null && SCRAPER_NAME.test(named)) return `name:${named}`;
+  return `address:${req.socket.remoteAddress ?? 'unknown'}`;
+}
 
 export class MetricsServer {
   private readonly options: MetricsServerOptions;
@@ -41,7 +59,7 @@ export class MetricsServer {
 
   listen(): Promise<ListeningAddress> {
     if (this.server !== undefined) return Promise.reject(new Error('the metrics listener is already started'));
-    const server = createServer((req, res) => {
+    const server = createServer({ connectionsCheckingInterval: CONNECTIONS_CHECK_MS, requestTimeout: REQUEST_TIMEOUT_MS, headersTimeout: HEADERS_TIMEOUT_MS, keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS }, (req, res) => {
       this.handle(req, res).catch((error: unknown) => {
         // The error of a collection callback may quote app data: log its kind only.
         this.options.logger.error({ errorName: error instanceof Error ? error.name : typeof error }, 'metrics request failed');
@@ -108,7 +126,12 @@ export class MetricsServer {
       reply(res, 200, 'application/json', `${JSON.stringify(this.options.catalogDocument(), null, 2)}\n`);
       return;
     }
-    const text = await this.options.exporter.metricsText();
+    // A HEAD is no scrape: it must not move any series along the zero-first rule.
+    if (req.method === 'HEAD') {
+      reply(res, 200, EXPOSITION_CONTENT_TYPE, '');
+      return;
+    }
+    const text = await this.options.exporter.scrape(scraperOf(req));
     res.once('finish', () => {
       for (const notify of [...this.scrapeWaiters]) notify();
     });

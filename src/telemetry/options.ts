@@ -34,6 +34,16 @@ export interface TelemetrySettings {
    * `NODE_ENV=test` or `development`).
    */
   readonly strict?: boolean;
+  /**
+   * How long a new series' first 0 waits for a scraper that has not been served it (`ANALYTICS_ZERO_HOLD_MS`,
+   * default 60000): see "Zero first" in the README. At least one scrape interval, so an HA pair both see the 0.
+   */
+  readonly zeroHoldMs?: number;
+  /**
+   * In a cluster worker, how often counts are handed over to the primary (`ANALYTICS_HANDOVER_INTERVAL_MS`, default
+   * 1000): the most a worker that crashes can lose.
+   */
+  readonly handoverIntervalMs?: number;
 }
 
 export interface TelemetryOptions<C extends Catalog = Catalog> extends TelemetrySettings {

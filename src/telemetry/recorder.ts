@@ -1,10 +1,11 @@
 /**
  * The usage recorder: `analytics_events_total{event_name, event_id}` kept as buffered in-memory counts (the hot
- * path) or read from the app's append-only tables, and handed to OpenTelemetry observable counters at scrape.
+ * path) or read from the app's append-only tables, as series the exporter reads at scrape.
  *
  * The hot path is one Map lookup by the caller's own id value: only ids already admitted (so already validated)
- * are keys, so a hit needs no validation. A miss validates, canonicalises, and admits the id while the per-event
- * bound allows; past it, increments go to `__other__`: counted, never a new series, no memory per id.
+ * are keys, so a hit needs no validation and increments the series in place. A miss validates, canonicalises, and
+ * admits the id while the per-event bound allows; past it, increments go to `__other__`: counted, never a new
+ * series, no memory per id.
  */
 import type { Logger } from 'pino';
 import { expiredEvents } from '../catalog/expiry.ts';
@@ -13,6 +14,7 @@ import { canonicalEventId } from '../common/event-id.ts';
 import { todayUtc } from '../common/utc-days.ts';
 import { OTHER } from '../schema/bounds.ts';
 import { metricFamilies } from '../schema/metrics.ts';
+import { ExportedSeries, Phase } from './exposition/series.ts';
 import { isValidIncrement, type Guard } from './guard.ts';
 
 /** One row of a table-derived counter: the cumulative count of one event id. */
@@ -21,18 +23,16 @@ export interface EventCount {
   readonly count: number;
 }
 
-/**
- * `series` is the series' admission number, stable for the life of the process (`OVERFLOW_SERIES` for
- * `__other__`): the exporter shards by it, and a series must stay in one shard.
- */
-export type ObserveEventCount = (eventName: string, eventId: string, count: number, series: number) => void;
-
-export const OVERFLOW_SERIES = -1;
-
-interface Cell {
+/** One usage series. `handedOver` is what a cluster worker has already sent to its primary. */
+export class UsageSeries extends ExportedSeries {
+  readonly eventName: string;
   readonly eventId: string;
-  readonly series: number;
-  count: number;
+  handedOver = 0;
+  constructor(eventName: string, eventId: string, live = false) {
+    super({ event_name: eventName, event_id: eventId }, live);
+    this.eventName = eventName;
+    this.eventId = eventId;
+  }
 }
 
 /** The buffered counts of one in-memory event name. */
@@ -40,21 +40,24 @@ class MemoryCounter {
   /** Set once the catalog entry has passed its expiry day: increments are then refused as `expired_event`. */
   expired = false;
   /** Keyed by the caller's value: the canonical string, and a number alias for numeric ids (at most one each). */
-  readonly byCallerId = new Map<unknown, Cell>();
-  readonly cells: Cell[] = [];
-  readonly other: Cell = { eventId: OTHER, series: OVERFLOW_SERIES, count: 0 };
+  readonly byCallerId = new Map<unknown, UsageSeries>();
+  readonly cells: UsageSeries[] = [];
+  readonly other: UsageSeries;
+  constructor(eventName: string) {
+    this.other = new UsageSeries(eventName, OTHER);
+  }
 }
 
-/** The admitted ids of one table-derived event name, with their series numbers, in the table's row order. */
+/** The series of one table-derived event name, in the table's row order. */
 class TableCounter {
   expired = false;
-  /** The counts at expiry, exported unchanged from then on. */
-  frozen: Map<string, number> | undefined;
-  readonly admitted = new Map<string, number>();
+  readonly byId = new Map<string, UsageSeries>();
+  /** The totals of the previous read, for what an expired table gained since. */
+  lastRead = new Map<string, number>();
+  readonly other: UsageSeries;
   readonly readCounts: () => Iterable<EventCount>;
-  /** Last observed value per label, for the delta of `__other__` and for debug lines. */
-  readonly lastSeen = new Map<string, number>();
-  constructor(readCounts: () => Iterable<EventCount>) {
+  constructor(eventName: string, readCounts: () => Iterable<EventCount>) {
+    this.other = new UsageSeries(eventName, OTHER);
     this.readCounts = readCounts;
   }
 }
@@ -67,6 +70,12 @@ export interface UsageRecorderOptions {
   readonly enabled: boolean;
   /** Set in debug mode: every increment becomes one JSON line. */
   readonly debugLog: Logger | undefined;
+  /**
+   * Distinct ids per event name this process keeps before `__other__`; default `maxEventIds`. A cluster worker keeps
+   * more (and forgets what it handed over): its primary applies `maxEventIds` to the sum, and a worker that diverted
+   * an id the primary admitted would count it under `__other__` there.
+   */
+  readonly localBound?: number;
 }
 
 const METRIC = 'analytics_events_total';
@@ -76,42 +85,28 @@ export class UsageRecorder {
   private readonly catalog: CatalogModel;
   private readonly guard: Guard;
   private readonly maxEventIds: number;
+  private readonly localBound: number;
   private readonly enabled: boolean;
   private readonly debugLog: Logger | undefined;
   private readonly memory = new Map<unknown, MemoryCounter>();
   private readonly tables = new Map<string, TableCounter>();
   private readonly expired = new Set<string>();
   private expiryCheckedOn = '';
-  private admittedSeries = 0;
 
   constructor(options: UsageRecorderOptions) {
     this.catalog = options.catalog;
     this.guard = options.guard;
     this.maxEventIds = options.maxEventIds;
+    this.localBound = options.localBound ?? options.maxEventIds;
     this.enabled = options.enabled;
     this.debugLog = options.debugLog;
-    for (const eventName of options.catalog.namesBySource.memory) this.memory.set(eventName, new MemoryCounter());
+    for (const eventName of options.catalog.namesBySource.memory) this.memory.set(eventName, new MemoryCounter(eventName));
     this.checkExpiry();
   }
 
   /** Event names whose catalog entry has expired: no longer recorded. */
   expiredEvents(): ReadonlySet<string> {
     return this.expired;
-  }
-
-  /** Re-evaluated at most once per UTC day, from collect(): a long-running process crosses expiry dates too. */
-  private checkExpiry(today: string = todayUtc()): void {
-    if (today === this.expiryCheckedOn) return;
-    this.expiryCheckedOn = today;
-    for (const eventName of expiredEvents(this.catalog, today)) {
-      this.expired.add(eventName);
-      const counter = this.memory.get(eventName) ?? this.tables.get(eventName);
-      if (counter !== undefined) counter.expired = true;
-    }
-  }
-
-  private isDeclared(eventName: unknown): eventName is string {
-    return typeof eventName === 'string' && this.catalog.events.has(eventName);
   }
 
   record(eventName: unknown, eventId: unknown, increment: unknown = 1): void {
@@ -130,13 +125,13 @@ export class UsageRecorder {
       this.guard.reject('invalid_increment');
       return;
     }
-    const cell = counter.byCallerId.get(eventId);
-    if (cell === undefined) {
-      this.admitAndRecord(eventName as string, counter, eventId, increment);
+    const series = counter.byCallerId.get(eventId);
+    if (series === undefined) {
+      this.admitAndRecord(counter, eventId, increment);
       return;
     }
-    cell.count += increment;
-    if (this.debugLog !== undefined) this.logIncrement(eventName as string, cell.eventId, increment);
+    series.count += increment;
+    if (this.debugLog !== undefined) this.logIncrement(series, increment);
   }
 
   /** The labels-object form (as OTel's `counter.add(n, attributes)` takes): any other label key is refused. */
@@ -150,6 +145,10 @@ export class UsageRecorder {
     this.record(eventName, eventId, increment);
   }
 
+  /**
+   * Registers a table reader. It is read once here: what the table already holds is history and is exported as
+   * it is; event ids that appear later start at 0 like any new series.
+   */
   observeTable(eventName: unknown, readCounts: () => Iterable<EventCount>): void {
     if (!this.isDeclared(eventName)) {
       this.guard.reject('unknown_event_name');
@@ -161,49 +160,157 @@ export class UsageRecorder {
     }
     if (this.tables.has(eventName)) throw new Error(`observeTable: ${eventName} already has a table reader`);
     if (!this.enabled) return;
-    const table = new TableCounter(readCounts);
+    const table = new TableCounter(eventName, readCounts);
     table.expired = this.expired.has(eventName);
     this.tables.set(eventName, table);
+    this.readTable(table, true);
   }
 
-  /** Hands every series to `observe`: called by the exporter at each scrape. */
-  collect(observe: ObserveEventCount): void {
-    this.checkExpiry();
-    for (const [eventName, counter] of this.memory) {
-      for (const cell of counter.cells) observe(eventName as string, cell.eventId, cell.count, cell.series);
-      if (counter.other.count > 0) observe(eventName as string, OTHER, counter.other.count, OVERFLOW_SERIES);
-    }
-    for (const [eventName, table] of this.tables) this.collectTable(eventName, table, observe);
-  }
-
-  private admitAndRecord(eventName: string, counter: MemoryCounter, eventId: unknown, increment: number): void {
-    const canonical = canonicalEventId(eventId);
-    if (canonical === undefined) {
-      this.guard.reject('invalid_event_id');
+  /**
+   * Adds counts a cluster worker handed over, bounded here as in one process: the bound holds for the sum over
+   * workers. The values were checked in the worker and are checked again, since nothing unchecked may become a label.
+   */
+  merge(eventName: string, eventId: string, count: number): void {
+    if (!this.enabled) return;
+    const counter = this.memory.get(eventName);
+    if (counter === undefined || !isValidIncrement(count)) {
+      this.guard.count(counter === undefined ? 'unknown_event_name' : 'invalid_increment');
       return;
     }
-    let cell = counter.byCallerId.get(canonical);
-    if (cell === undefined) {
-      if (counter.cells.length >= this.maxEventIds) {
+    if (eventId === OTHER) {
+      // Already counted as overflow in the worker.
+      counter.other.count += count;
+      return;
+    }
+    const known = counter.byCallerId.get(eventId);
+    if (known !== undefined) {
+      known.count += count;
+      return;
+    }
+    this.admitAndRecord(counter, eventId, count, false, this.maxEventIds);
+  }
+
+  /**
+   * In a cluster worker, after a handover: forgets the series whose counts are all handed over, so that the worker
+   * holds only what it counted since (its memory stays bounded by the ids of one handover interval).
+   */
+  forgetHandedOver(): void {
+    for (const counter of this.memory.values()) {
+      const forgotten = new Set(counter.cells.filter((cell) => cell.count === cell.handedOver));
+      if (forgotten.size > 0) {
+        for (const [key, cell] of counter.byCallerId) if (forgotten.has(cell)) counter.byCallerId.delete(key);
+        counter.cells.splice(0, counter.cells.length, ...counter.cells.filter((cell) => !forgotten.has(cell)));
+      }
+      if (counter.other.count === counter.other.handedOver) {
+        counter.other.count = 0;
+        counter.other.handedOver = 0;
+      }
+    }
+  }
+
+  /**
+   * Every usage series (memory and table), tables read first: called by the exporter at each scrape. `__other__`
+   * appears once it has counted something.
+   */
+  series(): UsageSeries[] {
+    this.checkExpiry();
+    const all: UsageSeries[] = [];
+    for (const counter of this.memory.values()) {
+      for (const cell of counter.cells) all.push(cell);
+      if (counter.other.count > 0) all.push(counter.other);
+    }
+    for (const table of this.tables.values()) {
+      this.readTable(table, false);
+      for (const series of table.byId.values()) all.push(series);
+      if (table.other.count > 0) all.push(table.other);
+    }
+    return all;
+  }
+
+  /** The in-memory series only: what a cluster worker hands over (its tables are the primary's to read). */
+  memorySeries(): UsageSeries[] {
+    const all: UsageSeries[] = [];
+    for (const counter of this.memory.values()) {
+      for (const cell of counter.cells) all.push(cell);
+      all.push(counter.other);
+    }
+    return all;
+  }
+
+  private isDeclared(eventName: unknown): eventName is string {
+    return typeof eventName === 'string' && this.catalog.events.has(eventName);
+  }
+
+  /** Re-evaluated at most once per UTC day: a long-running process crosses expiry dates too. */
+  private checkExpiry(today: string = todayUtc()): void {
+    if (today === this.expiryCheckedOn) return;
+    this.expiryCheckedOn = today;
+    for (const eventName of expiredEvents(this.catalog, today)) {
+      this.expired.add(eventName);
+      const counter = this.memory.get(eventName) ?? this.tables.get(eventName);
+      if (counter !== undefined) counter.expired = true;
+    }
+  }
+
+  private admitAndRecord(counter: MemoryCounter, eventId: unknown, increment: number, strict = true, bound = this.localBound): void {
+    const canonical = canonicalEventId(eventId);
+    if (canonical === undefined) {
+      if (strict) this.guard.reject('invalid_event_id');
+      else this.guard.count('invalid_event_id');
+      return;
+    }
+    let series = counter.byCallerId.get(canonical);
+    if (series === undefined) {
+      if (counter.cells.length >= bound) {
         counter.other.count += increment;
         this.guard.count('cardinality_overflow', increment);
-        if (this.debugLog !== undefined) this.logIncrement(eventName, OTHER, increment);
+        if (this.debugLog !== undefined) this.logIncrement(counter.other, increment);
         return;
       }
-      cell = { eventId: canonical, series: this.admittedSeries++, count: 0 };
-      counter.cells.push(cell);
-      counter.byCallerId.set(canonical, cell);
+      series = new UsageSeries(counter.other.eventName, canonical);
+      counter.cells.push(series);
+      counter.byCallerId.set(canonical, series);
     }
     // A number is the only non-canonical form worth a key: one per id, so memory stays bounded. Other forms
     // (an upper-case UUID) keep taking this path, which is correct, only slower.
-    if (typeof eventId === 'number') counter.byCallerId.set(eventId, cell);
-    cell.count += increment;
-    if (this.debugLog !== undefined) this.logIncrement(eventName, canonical, increment);
+    if (typeof eventId === 'number') counter.byCallerId.set(eventId, series);
+    series.count += increment;
+    if (this.debugLog !== undefined) this.logIncrement(series, increment);
   }
 
-  private collectTable(eventName: string, table: TableCounter, observe: ObserveEventCount): void {
-    const totals = new Map<string, number>();
+  /** `history`: the read at registration, whose rows predate this process and are exported as they are. */
+  private readTable(table: TableCounter, history: boolean): void {
+    const totals = this.tableTotals(table);
+    if (table.expired) {
+      // An expired table counter keeps exporting what it had counted; what the table gains since is refused.
+      let refused = 0;
+      for (const [eventId, count] of totals) refused += Math.max(0, count - (table.lastRead.get(eventId) ?? 0));
+      if (refused > 0) this.guard.count('expired_event', refused);
+      table.lastRead = totals;
+      return;
+    }
     let other = 0;
+    for (const [eventId, count] of totals) {
+      let series = table.byId.get(eventId);
+      if (series === undefined) {
+        if (table.byId.size >= this.maxEventIds) {
+          other += count;
+          continue;
+        }
+        series = new UsageSeries(table.other.eventName, eventId, history);
+        table.byId.set(eventId, series);
+      }
+      this.setTableCount(series, count, history);
+    }
+    if (other > table.other.count) this.guard.count('cardinality_overflow', other - table.other.count);
+    if (history && other > 0) table.other.phase = Phase.Live;
+    this.setTableCount(table.other, other, history);
+    table.lastRead = totals;
+  }
+
+  /** The table's rows as cumulative counts per canonical event id; a row that is not one is refused by reason. */
+  private tableTotals(table: TableCounter): Map<string, number> {
+    const totals = new Map<string, number>();
     for (const row of table.readCounts()) {
       const eventId = canonicalEventId(row.eventId);
       if (eventId === undefined) {
@@ -214,50 +321,18 @@ export class UsageRecorder {
         this.guard.count('invalid_increment');
         continue;
       }
-      if (!table.admitted.has(eventId)) {
-        if (table.admitted.size >= this.maxEventIds) {
-          other += row.count;
-          continue;
-        }
-        table.admitted.set(eventId, this.admittedSeries++);
-      }
       totals.set(eventId, (totals.get(eventId) ?? 0) + row.count);
     }
-    if (other > 0) totals.set(OTHER, other);
-
-    if (table.expired) {
-      this.freezeExpiredTable(eventName, table, totals, observe);
-      return;
-    }
-    const previousOther = table.lastSeen.get(OTHER) ?? 0;
-    if (other > previousOther) this.guard.count('cardinality_overflow', other - previousOther);
-    for (const [eventId, count] of totals) {
-      if (count === 0) continue;
-      observe(eventName, eventId, count, table.admitted.get(eventId) ?? OVERFLOW_SERIES);
-      const delta = count - (table.lastSeen.get(eventId) ?? 0);
-      if (this.debugLog !== undefined && delta > 0) this.logIncrement(eventName, eventId, delta);
-      table.lastSeen.set(eventId, count);
-    }
+    return totals;
   }
 
-  /** An expired table counter keeps exporting what it had counted at expiry; what the table gains since is refused. */
-  private freezeExpiredTable(eventName: string, table: TableCounter, totals: ReadonlyMap<string, number>, observe: ObserveEventCount): void {
-    table.frozen ??= new Map(table.lastSeen);
-    let refused = 0;
-    for (const [eventId, count] of totals) {
-      const seen = table.lastSeen.get(eventId) ?? 0;
-      if (count > seen) {
-        refused += count - seen;
-        table.lastSeen.set(eventId, count);
-      }
-    }
-    if (refused > 0) this.guard.count('expired_event', refused);
-    for (const [eventId, count] of table.frozen) {
-      if (count > 0) observe(eventName, eventId, count, table.admitted.get(eventId) ?? OVERFLOW_SERIES);
-    }
+  private setTableCount(series: UsageSeries, count: number, history: boolean): void {
+    const delta = count - series.count;
+    series.count = count;
+    if (this.debugLog !== undefined && delta > 0 && !history) this.logIncrement(series, delta);
   }
 
-  private logIncrement(eventName: string, eventId: string, delta: number): void {
-    this.debugLog?.debug({ metric: METRIC, labels: { event_name: eventName, event_id: eventId }, delta }, 'recorded');
+  private logIncrement(series: UsageSeries, delta: number): void {
+    this.debugLog?.debug({ metric: METRIC, labels: { event_name: series.eventName, event_id: series.eventId }, delta }, 'recorded');
   }
 }

@@ -28,6 +28,8 @@ export interface AppProcess {
   exited(timeoutMs: number): Promise<number | null>;
   /** True while any process of the group (npm, its shell, the app) is alive. */
   groupAlive(): boolean;
+  /** Every JSON log line so far (a cluster's workers log to the same stdout). */
+  logs(): readonly LogLine[];
 }
 
 const groups: number[] = [];
@@ -136,6 +138,7 @@ export async function startAppProcess(launcher: Launcher, env: Record<string, st
     waitForLog,
     exited,
     groupAlive,
+    logs: () => lines,
   };
 }
 

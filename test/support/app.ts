@@ -52,8 +52,10 @@ export interface TestApp {
   readonly logs: ReturnType<typeof captureLogs>;
   readonly env: Record<string, string>;
   request(method: string, path: string, options?: RequestOptions): Promise<Reply>;
-  /** The `/metrics` text. */
+  /** The `/metrics` text, as a scrape gets it (new series at 0 first). */
   scrape(): Promise<string>;
+  /** Every count as it stands (metricsText: the zero-first rule of /metrics does not apply). */
+  counts(): Promise<string>;
   /** Signs up a fresh person to `eventId`; throws unless 201. */
   signUp(eventId: number, person?: Partial<{ name: string; email: string; bio: string }>): Promise<Signup>;
   stop(): Promise<void>;
@@ -98,6 +100,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
       if (response.status !== 200) throw new Error(`/metrics answered ${String(response.status)}`);
       return response.text();
     },
+    counts: () => app.telemetry.metricsText(),
     signUp: async (eventId, person = {}) => {
       people += 1;
       const body = { name: `Person ${String(people)}`, email: `person${String(people)}@example.test`, ...person };
@@ -134,7 +137,7 @@ export async function tempDatabasePath(): Promise<string> {
 }
 
 /**
- * The quietcount series whose value differs between two scrapes, as `name{label="value",...}` (labels sorted) →
+ * The quietcount series whose value differs between two expositions, as `name{label="value",...}` (labels sorted) →
  * difference. Process metrics are left out: they move on their own.
  */
 export function seriesChanges(before: string, after: string): Record<string, number> {

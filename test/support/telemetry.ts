@@ -22,5 +22,7 @@ export async function startTelemetry(env: Record<string, string> = {}) {
     if (response.status !== 200) throw new Error(`/metrics answered ${String(response.status)}`);
     return response.text();
   };
-  return { telemetry, address, logs, scrape };
+  /** Every count as it stands (metricsText: the zero-first rule of /metrics does not apply). */
+  const counts = (): Promise<string> => telemetry.metricsText();
+  return { telemetry, address, logs, scrape, counts };
 }

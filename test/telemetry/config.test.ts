@@ -25,6 +25,8 @@ describe('telemetry configuration', () => {
       logLevel: 'info',
       maxEventIds: 1000,
       strict: false,
+      zeroHoldMs: 60_000,
+      handoverIntervalMs: 1000,
     });
   });
 
@@ -98,6 +100,8 @@ describe('telemetry configuration', () => {
       disabled: true,
       logLevel: 'info',
       strict: false,
+      zeroHoldMs: 60_000,
+      handoverIntervalMs: 1000,
     });
     expect(problemsOf(() => telemetryOptionsFromEnv({ METRICS_PORT: 'x', ANALYTICS_MAX_EVENT_IDS: 'y' }))).toHaveLength(2);
   });

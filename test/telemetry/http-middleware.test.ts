@@ -27,7 +27,7 @@ async function appWith(middleware: express.RequestHandler) {
 
 describe('the HTTP middleware', () => {
   it('counts responses by method + route template and status code, never the raw URL', async () => {
-    const { telemetry, scrape } = await startTelemetry();
+    const { telemetry, counts } = await startTelemetry();
     const app = await appWith(telemetry.httpMiddleware());
     await fetch(`${app.url}/api/events/42/directory?q=alice@example.com`);
     await fetch(`${app.url}/api/events/43/directory`);
@@ -39,7 +39,7 @@ describe('the HTTP middleware', () => {
     // express dispatches this HEAD to the POST-only route by its path; no handler of HEAD (or GET) answers it.
     await fetch(`${app.url}/api/events`, { method: 'HEAD' });
     app.close();
-    const text = await scrape();
+    const text = await counts();
     const responses = (endpoint: string, status: string) => valueOf(text, 'http_responses_total', { endpoint, status_code: status });
     expect(responses('GET /api/events/:eventId/directory', '200')).toBe(2);
     expect(responses('GET /api/events/:eventId/directory', '404')).toBe(1);
@@ -51,7 +51,7 @@ describe('the HTTP middleware', () => {
   });
 
   it('bounds distinct endpoints', async () => {
-    const { telemetry, scrape } = await startTelemetry();
+    const { telemetry, counts } = await startTelemetry();
     const app = express();
     app.use(telemetry.httpMiddleware());
     // An app that builds routes from data: the bound keeps that from becoming a series per value.
@@ -61,7 +61,7 @@ describe('the HTTP middleware', () => {
     const base = `http://127.0.0.1:${String((server.address() as AddressInfo).port)}`;
     for (let index = 0; index < 250; index += 1) await fetch(`${base}/generated/route${String(index)}`);
     server.close();
-    const text = await scrape();
+    const text = await counts();
     const endpoints = new Set(text.split('\n').filter((l) => l.startsWith('http_responses_total')).map((l) => /endpoint="([^"]*)"/.exec(l)?.[1]));
     expect(endpoints.size).toBe(201);
     expect(valueOf(text, 'http_responses_total', { endpoint: '__other__', status_code: '200' })).toBe(50);

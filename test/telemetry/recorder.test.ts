@@ -11,20 +11,20 @@ const rejected = (reason: string) => ({ reason });
 
 describe('recording usage events', () => {
   it('counts increments per event name and canonical event id', async () => {
-    const { telemetry, scrape } = await startTelemetry();
+    const { telemetry, counts } = await startTelemetry();
     telemetry.record('directory_page_view', 42);
     telemetry.record('directory_page_view', '42');
     telemetry.record('directory_page_view', 42, 3);
     telemetry.record('directory_search', '6F9619FF-8B86-D011-B42D-00CF4FC964FF');
     telemetry.recordLabels({ event_name: 'directory_search', event_id: '6f9619ff-8b86-d011-b42d-00cf4fc964ff' });
-    const text = await scrape();
+    const text = await counts();
     expect(valueOf(text, 'analytics_events_total', views('42'))).toBe(5);
     expect(valueOf(text, 'analytics_events_total', { event_name: 'directory_search', event_id: '6f9619ff-8b86-d011-b42d-00cf4fc964ff' })).toBe(2);
     expect(seriesOf(text, 'analytics_events_total')).toHaveLength(2);
   });
 
   it('refuses what the catalog does not allow, counting each refusal by reason', async () => {
-    const { telemetry, scrape } = await startTelemetry();
+    const { telemetry, counts } = await startTelemetry();
     const untyped = telemetry as unknown as { record: (...args: unknown[]) => void; recordLabels: (...args: unknown[]) => void };
     untyped.record('signup_email_sent', 1);
     untyped.record('__proto__', 1);
@@ -35,7 +35,7 @@ describe('recording usage events', () => {
     untyped.record('directory_page_view', 1, Number.POSITIVE_INFINITY);
     untyped.recordLabels({ event_name: 'directory_page_view', event_id: 1, email: 'alice@example.com' });
     untyped.recordLabels(JSON.parse('{"event_name":"directory_page_view","event_id":1,"__proto__":{"x":1}}'));
-    const text = await scrape();
+    const text = await counts();
     expect(seriesOf(text, 'analytics_events_total')).toHaveLength(0);
     expect(valueOf(text, 'analytics_rejected_total', rejected('unknown_event_name'))).toBe(2);
     expect(valueOf(text, 'analytics_rejected_total', rejected('wrong_event_source'))).toBe(1);
@@ -64,11 +64,11 @@ describe('recording usage events', () => {
 
 describe('the cardinality bound', () => {
   it('sends new ids past ANALYTICS_MAX_EVENT_IDS to __other__, counted, and keeps admitted ids counting', async () => {
-    const { telemetry, scrape } = await startTelemetry({ ANALYTICS_MAX_EVENT_IDS: '3' });
+    const { telemetry, counts } = await startTelemetry({ ANALYTICS_MAX_EVENT_IDS: '3' });
     for (let id = 1; id <= 10; id += 1) telemetry.record('directory_page_view', id);
     telemetry.record('directory_page_view', 2, 5);
     telemetry.record('directory_page_view', '9', 2);
-    const text = await scrape();
+    const text = await counts();
     expect(seriesOf(text, 'analytics_events_total').map((s) => s.labels.event_id)).toEqual(['1', '2', '3', OTHER]);
     expect(valueOf(text, 'analytics_events_total', views('2'))).toBe(6);
     expect(valueOf(text, 'analytics_events_total', views(OTHER))).toBe(9);
@@ -76,40 +76,40 @@ describe('the cardinality bound', () => {
   });
 
   it('bounds each event name separately', async () => {
-    const { telemetry, scrape } = await startTelemetry({ ANALYTICS_MAX_EVENT_IDS: '2' });
+    const { telemetry, counts } = await startTelemetry({ ANALYTICS_MAX_EVENT_IDS: '2' });
     for (let id = 1; id <= 5; id += 1) {
       telemetry.record('directory_page_view', id);
       telemetry.record('directory_search', id);
     }
-    const text = await scrape();
+    const text = await counts();
     expect(seriesOf(text, 'analytics_events_total')).toHaveLength(6);
   });
 });
 
 describe('table-derived counters', () => {
-  it('reads cumulative counts at each scrape, bounded like the rest', async () => {
-    const { telemetry, scrape } = await startTelemetry({ ANALYTICS_MAX_EVENT_IDS: '2' });
+  it('reads cumulative counts at each counts, bounded like the rest', async () => {
+    const { telemetry, counts } = await startTelemetry({ ANALYTICS_MAX_EVENT_IDS: '2' });
     let rows = [
       { eventId: 1, count: 4 },
       { eventId: '2', count: 1 },
     ];
     telemetry.observeTable('event_signup', () => rows);
-    let text = await scrape();
+    let text = await counts();
     expect(valueOf(text, 'analytics_events_total', { event_name: 'event_signup', event_id: '1' })).toBe(4);
     rows = [...rows, { eventId: 3, count: 2 }, { eventId: 'alice@example.com', count: 1 }];
-    text = await scrape();
+    text = await counts();
     expect(valueOf(text, 'analytics_events_total', { event_name: 'event_signup', event_id: OTHER })).toBe(2);
     expect(valueOf(text, 'analytics_rejected_total', rejected('cardinality_overflow'))).toBe(2);
     expect(valueOf(text, 'analytics_rejected_total', rejected('invalid_event_id'))).toBe(1);
     expect(text).not.toContain('alice');
-    text = await scrape();
+    text = await counts();
     expect(valueOf(text, 'analytics_rejected_total', rejected('cardinality_overflow'))).toBe(2);
   });
 
   it('refuses a table reader for an in-memory event name', async () => {
-    const { telemetry, scrape } = await startTelemetry();
+    const { telemetry, counts } = await startTelemetry();
     (telemetry.observeTable as (name: string, read: () => []) => void)('directory_search', () => []);
-    expect(valueOf(await scrape(), 'analytics_rejected_total', rejected('wrong_event_source'))).toBe(1);
+    expect(valueOf(await counts(), 'analytics_rejected_total', rejected('wrong_event_source'))).toBe(1);
   });
 });
 
@@ -118,10 +118,10 @@ describe('opt-out', () => {
     ['ANALYTICS_DISABLED', 'true'],
     ['DO_NOT_TRACK', '1'],
   ])('%s=%s records and exports no usage series, and says so once at start', async (variable, value) => {
-    const { telemetry, scrape, logs } = await startTelemetry({ [variable]: value });
+    const { telemetry, counts, logs } = await startTelemetry({ [variable]: value });
     telemetry.record('directory_page_view', 1);
     telemetry.observeTable('event_signup', () => [{ eventId: 1, count: 1 }]);
-    const text = await scrape();
+    const text = await counts();
     expect(text).not.toContain('analytics_events_total');
     expect(logs.lines.filter((line) => line.includes('collection is off'))).toHaveLength(1);
     expect(logs.text()).toContain(variable);
@@ -131,11 +131,14 @@ describe('opt-out', () => {
 
 describe('debug mode', () => {
   it('logs each recorded increment as one JSON line: metric, labels, delta', async () => {
-    const { telemetry, scrape, logs } = await startTelemetry({ ANALYTICS_LOG_LEVEL: 'debug', ANALYTICS_MAX_EVENT_IDS: '1' });
+    const { telemetry, counts, logs } = await startTelemetry({ ANALYTICS_LOG_LEVEL: 'debug', ANALYTICS_MAX_EVENT_IDS: '1' });
     telemetry.record('directory_page_view', 7, 2);
     telemetry.record('directory_page_view', 8);
-    telemetry.observeTable('consent_granted', () => [{ eventId: 7, count: 3 }]);
-    await scrape();
+    // What the table holds at registration is history, not recorded by this process: only what it gains is logged.
+    const rows = [{ eventId: 7, count: 1 }];
+    telemetry.observeTable('consent_granted', () => rows);
+    rows[0] = { eventId: 7, count: 4 };
+    await counts();
     const recorded = logs.lines.map((line) => JSON.parse(line) as Record<string, unknown>).filter((entry) => 'delta' in entry);
     expect(recorded.map(({ metric, labels, delta }) => ({ metric, labels, delta }))).toEqual([
       { metric: 'analytics_events_total', labels: { event_name: 'directory_page_view', event_id: '7' }, delta: 2 },
