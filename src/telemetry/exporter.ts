@@ -8,7 +8,6 @@
  * no re-aggregation), each one's label text is rendered once, and both the collection and the rendering yield to
  * the event loop between slices. Scrapes are served one at a time, in the order they arrive.
  */
-import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { MeterProvider } from '@opentelemetry/sdk-metrics';
 import { emptyResource } from '@opentelemetry/resources';
 import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
@@ -17,20 +16,27 @@ import type { Guard } from './guard.ts';
 import type { UsageRecorder } from './recorder.ts';
 import type { HttpResponseCounter } from './http.ts';
 import { FamilyText } from './exposition/series-lines.ts';
-import { SeriesProducer, SLICE, type CollectionFor, type Family } from './exposition/series-producer.ts';
+import { SeriesProducer, type CollectionFor, type Family } from './exposition/series-producer.ts';
+import { Slicer } from './exposition/slicer.ts';
 import type { ExportedSeries } from './exposition/series.ts';
 import { ZeroFirst } from './exposition/zero-first.ts';
 import { startProcessMetrics } from './process-metrics.ts';
 
 export interface Exporter {
-  /** The text a scrape by `scraper` gets: new series at 0 first (zero-first.ts). */
-  scrape(scraper: string): Promise<string>;
+  /**
+   * The text a scrape by `scraper` gets (new series at 0 first: zero-first.ts), as UTF-8 chunks of a few hundred
+   * series each, encoded within the slices of the scrape: writing them costs the event loop no encoding.
+   */
+  scrape(scraper: string): Promise<readonly Buffer[]>;
   /** Every count as it stands, without the zero-first rule, changing no state: for tests and debugging. */
   peek(): Promise<string>;
   /** The process is stopping: scrapes from now on export every count, new series included (zero-first.ts). */
   releaseAll(): void;
   shutdown(): Promise<void>;
 }
+
+/** Series per chunk of text: a chunk is encoded and written in well under a millisecond. */
+const CHUNK_SERIES = 512;
 
 export interface ExporterOptions {
   readonly usage: UsageRecorder;
@@ -43,13 +49,16 @@ export interface ExporterOptions {
 }
 
 export function createExporter(options: ExporterOptions): Exporter {
-  const family = (metric: MetricName, series: () => readonly ExportedSeries[]): Family => ({
+  const family = (metric: MetricName, series: () => readonly ExportedSeries[], prepare?: Family['prepare']): Family => ({
     metric,
     description: metricFamilies[metric].description,
     series,
+    ...(prepare === undefined ? {} : { prepare }),
   });
   const families: Family[] = [
-    ...(options.collecting ? [family('analytics_events_total', () => options.usage.series())] : []),
+    ...(options.collecting
+      ? [family('analytics_events_total', () => options.usage.series(), (slicer) => options.usage.readTables(slicer))]
+      : []),
     family('http_responses_total', () => options.responses.series()),
     family('analytics_rejected_total', () => options.guard.series()),
   ];
@@ -60,7 +69,7 @@ export function createExporter(options: ExporterOptions): Exporter {
   const provider = new MeterProvider({ resource: emptyResource(), readers: [reader] });
   const processMetrics = startProcessMetrics();
 
-  const render = async (purpose: CollectionFor): Promise<string> => {
+  const render = async (purpose: CollectionFor): Promise<Buffer[]> => {
     producer.collectingFor = purpose;
     let collected;
     try {
@@ -69,37 +78,45 @@ export function createExporter(options: ExporterOptions): Exporter {
       producer.collectingFor = undefined;
     }
     if (collected.errors.length > 0) throw new AggregateError(collected.errors, 'metrics collection failed');
+    const { slicer } = purpose;
+    const chunks: Buffer[] = [];
     let text = '';
     for (const { metrics } of collected.resourceMetrics.scopeMetrics) {
       for (const metric of metrics) {
         const familyText = texts.get(metric.descriptor.name);
         if (familyText === undefined) continue;
         text += familyText.metadata;
-        const points = metric.dataPoints as unknown as readonly ExportedSeries[];
-        for (let start = 0; start < points.length; start += SLICE) {
-          const end = Math.min(start + SLICE, points.length);
-          for (let index = start; index < end; index += 1) {
-            const point = points[index] as ExportedSeries;
-            text += `${familyText.lineOf(point)}${String(point.value)}\n`;
+        let inChunk = 0;
+        for (const point of metric.dataPoints as unknown as readonly ExportedSeries[]) {
+          text += `${familyText.lineOf(point)}${String(point.value)}\n`;
+          if (++inChunk === CHUNK_SERIES) {
+            chunks.push(Buffer.from(text));
+            text = '';
+            inChunk = 0;
           }
-          await yieldToEventLoop();
+          if (slicer.due()) await slicer.pause();
         }
       }
     }
-    return `${text}${await processMetrics.text()}`;
+    chunks.push(Buffer.from(text));
+    // prom-client's collection reads /proc synchronously: one metric at a time, in slices.
+    const perMetric = new Slicer(1);
+    chunks.push(Buffer.from(await processMetrics.text(async () => (perMetric.due() ? perMetric.pause() : undefined))));
+    await slicer.pause();
+    return chunks;
   };
 
   // One collection at a time: the producer's scrape context is for one scrape.
   let queue: Promise<unknown> = Promise.resolve();
-  const queued = (purpose: () => CollectionFor): Promise<string> => {
+  const queued = (purpose: () => CollectionFor): Promise<Buffer[]> => {
     const next = queue.then(() => render(purpose()));
     queue = next.catch(() => undefined);
     return next;
   };
 
   return {
-    scrape: (scraper) => queued(() => ({ scrape: zeroFirst.begin(scraper) })),
-    peek: () => queued(() => ({ peek: true })),
+    scrape: (scraper) => queued(() => ({ scrape: zeroFirst.begin(scraper), slicer: new Slicer() })),
+    peek: async () => Buffer.concat(await queued(() => ({ peek: true, slicer: new Slicer() }))).toString('utf8'),
     releaseAll: () => {
       zeroFirst.releaseAll();
     },

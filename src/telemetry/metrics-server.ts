@@ -9,6 +9,7 @@ import { bearerToken, tokenDigest, tokenMatches } from '../common/bearer.ts';
 import { httpUrl } from '../common/host.ts';
 import type { TelemetryConfig } from './config.ts';
 import type { Exporter } from './exporter.ts';
+import { Slicer } from './exposition/slicer.ts';
 
 export interface ListeningAddress {
   readonly host: string;
@@ -131,11 +132,20 @@ export class MetricsServer {
       reply(res, 200, EXPOSITION_CONTENT_TYPE, '');
       return;
     }
-    const text = await this.options.exporter.scrape(scraperOf(req));
+    const chunks = await this.options.exporter.scrape(scraperOf(req));
     res.once('finish', () => {
       for (const notify of [...this.scrapeWaiters]) notify();
     });
-    reply(res, 200, EXPOSITION_CONTENT_TYPE, text);
+    res.writeHead(200, { 'Content-Type': EXPOSITION_CONTENT_TYPE, 'Cache-Control': 'no-store' });
+    // Written a chunk at a time, yielding between slices: encoding the whole exposition at once would be one long
+    // block of the event loop.
+    const slicer = new Slicer(1);
+    for (const chunk of chunks) {
+      if (res.destroyed) return;
+      if (!res.write(chunk)) await drainedOrClosed(res);
+      if (slicer.due()) await slicer.pause();
+    }
+    res.end();
   }
 
   private authorized(req: IncomingMessage): boolean {
@@ -143,6 +153,18 @@ export class MetricsServer {
     const token = bearerToken(req.headers.authorization);
     return token !== undefined && tokenMatches(token, this.expectedTokenDigest);
   }
+}
+
+function drainedOrClosed(res: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.once('drain', done);
+    res.once('close', done);
+  });
 }
 
 function reply(res: ServerResponse, status: number, contentType: string, body: string): void {

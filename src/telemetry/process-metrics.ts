@@ -40,8 +40,8 @@ const GC_BUCKETS = [0.001, 0.01, 0.1, 1, 2, 5];
 const NS_PER_SECOND = 1e9;
 
 export interface ProcessMetrics {
-  /** The exposition text of every process metric. */
-  text(): Promise<string>;
+  /** The exposition text of every process metric, one metric at a time, with `between` awaited between them. */
+  text(between?: () => Promise<void>): Promise<string>;
   /** Ends the event-loop monitor and the GC observer. */
   stop(): void;
 }
@@ -61,7 +61,14 @@ export function startProcessMetrics(watchers: ProcessWatchers = { monitorEventLo
   const stopEventLoop = eventLoopLag(registry, watchers);
   const stopGc = gcDurations(registry, watchers);
   return {
-    text: () => registry.metrics(),
+    text: async (between) => {
+      let text = '';
+      for (const metric of registry.getMetricsAsArray()) {
+        text += `${await registry.getSingleMetricAsString(metric.name)}\n`;
+        await between?.();
+      }
+      return text;
+    },
     stop: () => {
       stopEventLoop();
       stopGc();

@@ -16,6 +16,7 @@ import { OTHER } from '../schema/bounds.ts';
 import { metricFamilies } from '../schema/metrics.ts';
 import { ExportedSeries, Phase } from './exposition/series.ts';
 import { isValidIncrement, type Guard } from './guard.ts';
+import type { Slicer } from './exposition/slicer.ts';
 
 /** One row of a table-derived counter: the cumulative count of one event id. */
 export interface EventCount {
@@ -28,6 +29,9 @@ export class UsageSeries extends ExportedSeries {
   readonly eventName: string;
   readonly eventId: string;
   handedOver = 0;
+  /** For table series: the read that last saw the id, and the total of its rows in that read. */
+  readNumber = 0;
+  readTotal = 0;
   constructor(eventName: string, eventId: string, live = false) {
     super({ event_name: eventName, event_id: eventId }, live);
     this.eventName = eventName;
@@ -52,7 +56,10 @@ class MemoryCounter {
 class TableCounter {
   expired = false;
   readonly byId = new Map<string, UsageSeries>();
-  /** The totals of the previous read, for what an expired table gained since. */
+  /** Keyed by the row's own id value as the reader returns it (number or text): a hit needs no validation. */
+  readonly byRowId = new Map<unknown, UsageSeries>();
+  reads = 0;
+  /** For an expired table: the totals of the previous read, to count what it gained since. */
   lastRead = new Map<string, number>();
   readonly other: UsageSeries;
   readonly readCounts: () => Iterable<EventCount>;
@@ -163,7 +170,7 @@ export class UsageRecorder {
     const table = new TableCounter(eventName, readCounts);
     table.expired = this.expired.has(eventName);
     this.tables.set(eventName, table);
-    this.readTable(table, true);
+    void this.readTable(table, true);
   }
 
   /**
@@ -209,18 +216,22 @@ export class UsageRecorder {
   }
 
   /**
-   * Every usage series (memory and table), tables read first: called by the exporter at each scrape. `__other__`
-   * appears once it has counted something.
+   * Reads every table counter, in slices: called by the exporter before each collection. The reader itself runs
+   * at once; its rows are taken in slices.
    */
-  series(): UsageSeries[] {
+  async readTables(slicer: Slicer): Promise<void> {
     this.checkExpiry();
+    for (const table of this.tables.values()) await this.readTable(table, false, slicer);
+  }
+
+  /** Every usage series (memory and table): what the exporter exports. `__other__` appears once it counted something. */
+  series(): UsageSeries[] {
     const all: UsageSeries[] = [];
     for (const counter of this.memory.values()) {
       for (const cell of counter.cells) all.push(cell);
       if (counter.other.count > 0) all.push(counter.other);
     }
     for (const table of this.tables.values()) {
-      this.readTable(table, false);
       for (const series of table.byId.values()) all.push(series);
       if (table.other.count > 0) all.push(table.other);
     }
@@ -278,52 +289,71 @@ export class UsageRecorder {
     if (this.debugLog !== undefined) this.logIncrement(series, increment);
   }
 
-  /** `history`: the read at registration, whose rows predate this process and are exported as they are. */
-  private readTable(table: TableCounter, history: boolean): void {
-    const totals = this.tableTotals(table);
-    if (table.expired) {
-      // An expired table counter keeps exporting what it had counted; what the table gains since is refused.
-      let refused = 0;
-      for (const [eventId, count] of totals) refused += Math.max(0, count - (table.lastRead.get(eventId) ?? 0));
-      if (refused > 0) this.guard.count('expired_event', refused);
-      table.lastRead = totals;
-      return;
-    }
+  /**
+   * `history`: the read at registration, whose rows predate this process and are exported as they are. Without a
+   * slicer it runs to its end synchronously (registration); an expired table's rows are only counted as refused.
+   */
+  private async readTable(table: TableCounter, history: boolean, slicer?: Slicer): Promise<void> {
+    const read = ++table.reads;
+    const seen: UsageSeries[] = [];
     let other = 0;
-    for (const [eventId, count] of totals) {
-      let series = table.byId.get(eventId);
-      if (series === undefined) {
-        if (table.byId.size >= this.maxEventIds) {
-          other += count;
-          continue;
-        }
-        series = new UsageSeries(table.other.eventName, eventId, history);
-        table.byId.set(eventId, series);
-      }
-      this.setTableCount(series, count, history);
-    }
-    if (other > table.other.count) this.guard.count('cardinality_overflow', other - table.other.count);
-    if (history && other > 0) table.other.phase = Phase.Live;
-    this.setTableCount(table.other, other, history);
-    table.lastRead = totals;
-  }
-
-  /** The table's rows as cumulative counts per canonical event id; a row that is not one is refused by reason. */
-  private tableTotals(table: TableCounter): Map<string, number> {
-    const totals = new Map<string, number>();
     for (const row of table.readCounts()) {
-      const eventId = canonicalEventId(row.eventId);
-      if (eventId === undefined) {
-        this.guard.count('invalid_event_id');
-        continue;
-      }
+      if (slicer?.due() === true) await slicer.pause();
       if (!Number.isSafeInteger(row.count) || row.count < 0) {
         this.guard.count('invalid_increment');
         continue;
       }
-      totals.set(eventId, (totals.get(eventId) ?? 0) + row.count);
+      const series = table.byRowId.get(row.eventId) ?? this.admitTableRow(table, row.eventId, history);
+      if (series === undefined) continue;
+      if (series === table.other) {
+        other += row.count;
+        continue;
+      }
+      if (series.readNumber !== read) {
+        series.readNumber = read;
+        series.readTotal = 0;
+        seen.push(series);
+      }
+      series.readTotal += row.count;
     }
-    return totals;
+    if (table.expired) {
+      this.refuseExpiredRows(table, seen, other);
+      return;
+    }
+    for (const series of seen) this.setTableCount(series, series.readTotal, history);
+    if (other > table.other.count) this.guard.count('cardinality_overflow', other - table.other.count);
+    if (history && other > 0) table.other.phase = Phase.Live;
+    this.setTableCount(table.other, other, history);
+  }
+
+  /**
+   * The series of a row id not seen before: validated and canonicalised, admitted while the bound allows, else
+   * `__other__`; `undefined` (counted as refused) when it is no event id. Only ids of admitted series are keys.
+   */
+  private admitTableRow(table: TableCounter, rowId: unknown, history: boolean): UsageSeries | undefined {
+    const eventId = canonicalEventId(rowId);
+    if (eventId === undefined) {
+      this.guard.count('invalid_event_id');
+      return undefined;
+    }
+    let series = table.byId.get(eventId);
+    if (series === undefined) {
+      if (table.byId.size >= this.maxEventIds) return table.other;
+      series = new UsageSeries(table.other.eventName, eventId, history);
+      table.byId.set(eventId, series);
+    }
+    if (typeof rowId === 'number' || rowId === eventId) table.byRowId.set(rowId, series);
+    return series;
+  }
+
+  /** An expired table counter keeps exporting what it had counted; what the table gains since is refused. */
+  private refuseExpiredRows(table: TableCounter, seen: readonly UsageSeries[], other: number): void {
+    const totals = new Map<string, number>(seen.map((series) => [series.eventId, series.readTotal]));
+    totals.set(OTHER, other);
+    let refused = 0;
+    for (const [eventId, count] of totals) refused += Math.max(0, count - (table.lastRead.get(eventId) ?? 0));
+    if (refused > 0) this.guard.count('expired_event', refused);
+    table.lastRead = totals;
   }
 
   private setTableCount(series: UsageSeries, count: number, history: boolean): void {

@@ -4,26 +4,25 @@
  * per scrape. It sets each series' exported value by the zero-first rule of the scrape in progress, and yields to the
  * event loop between slices so that a large bound does not block the app.
  */
-import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { emptyResource } from '@opentelemetry/resources';
 import type { CollectionResult, MetricData, MetricProducer } from '@opentelemetry/sdk-metrics';
 import type { MetricName } from '../../schema/metrics.ts';
 import { counterData } from './series-lines.ts';
 import type { ExportedSeries } from './series.ts';
+import { Slicer } from './slicer.ts';
 import type { Scrape, ZeroFirst } from './zero-first.ts';
-
-/** Series handled between two yields: well under a millisecond of work. */
-export const SLICE = 2048;
 
 export interface Family {
   readonly metric: MetricName;
   readonly description: string;
+  /** Brings the family's series up to date before they are read (the usage family reads the app's tables). */
+  readonly prepare?: (slicer: Slicer) => Promise<void>;
   /** The family's series now, in a stable order; empty: the family is left out. */
   readonly series: () => readonly ExportedSeries[];
 }
 
 /** What the next collection is for: a scrape (zero-first applies) or a look at the counts as they are. */
-export type CollectionFor = { readonly scrape: Scrape } | { readonly peek: true };
+export type CollectionFor = ({ readonly scrape: Scrape } | { readonly peek: true }) & { readonly slicer: Slicer };
 
 export class SeriesProducer implements MetricProducer {
   private readonly families: readonly Family[];
@@ -37,18 +36,16 @@ export class SeriesProducer implements MetricProducer {
   }
 
   async collect(): Promise<CollectionResult> {
-    const purpose = this.collectingFor ?? { peek: true };
+    const purpose = this.collectingFor ?? { peek: true, slicer: new Slicer() };
+    const { slicer } = purpose;
     const metrics: MetricData[] = [];
     for (const family of this.families) {
+      await family.prepare?.(slicer);
       const series = family.series();
       if (series.length === 0) continue;
-      for (let start = 0; start < series.length; start += SLICE) {
-        const end = Math.min(start + SLICE, series.length);
-        for (let index = start; index < end; index += 1) {
-          const one = series[index] as ExportedSeries;
-          one.value = 'peek' in purpose ? one.count : this.zeroFirst.valueOf(one, purpose.scrape);
-        }
-        if (end < series.length) await yieldToEventLoop();
+      for (const one of series) {
+        one.value = 'peek' in purpose ? one.count : this.zeroFirst.valueOf(one, purpose.scrape);
+        if (slicer.due()) await slicer.pause();
       }
       metrics.push(counterData(family.metric, family.description, series));
     }
