@@ -5,7 +5,7 @@
 import { spawnSync } from 'node:child_process';
 import { machine } from './support.ts';
 
-const BENCHMARKS = ['recording', 'http', 'scrape', 'flood', 'prometheus', 'import'];
+const BENCHMARKS = ['recording', 'http', 'scrape', 'cluster', 'flood', 'prometheus', 'import'];
 
 /**
  * Node flags per benchmark. The scrape benchmark reads the bytes a scrape allocates as heap growth with no GC in

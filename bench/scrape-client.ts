@@ -4,10 +4,10 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 
-const { url } = workerData as { url: string };
+const { url, headers } = workerData as { url: string; headers?: Record<string, string> };
 parentPort?.on('message', () => {
   const start = performance.now();
-  void fetch(url)
+  void fetch(url, { headers: headers ?? {} })
     .then((response) => response.text())
     .then((text) => {
       parentPort?.postMessage({ ms: performance.now() - start, bytes: text.length });

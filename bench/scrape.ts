@@ -10,28 +10,16 @@
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
-import { Worker } from 'node:worker_threads';
 import { MeterProvider } from '@opentelemetry/sdk-metrics';
 import { emptyResource } from '@opentelemetry/resources';
 import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
 import { Counter, Registry } from 'prom-client';
 import { DEFAULT_MAX_EVENT_IDS } from '../src/schema/bounds.ts';
 import { filledTelemetry, seriesAtBound } from './fill.ts';
-import { fixed, median, table } from './support.ts';
+import { measureScrapes, SCRAPES, WARMUPS, type Measured } from './scrape-measure.ts';
+import { fixed, table } from './support.ts';
 
-const SCRAPES = 15;
-const WARMUPS = 3;
 const TEN_TIMES = DEFAULT_MAX_EVENT_IDS * 10;
-
-interface Measured {
-  readonly serveMs: number;
-  readonly blockMs: number;
-  readonly gcMs: number;
-  readonly bytes: number;
-  /** Median heap growth over one scrape with no GC during it, or NaN when every scrape saw one. */
-  readonly allocatedBytes: number;
-}
 
 const labelSetsFor = (series: number) =>
   Array.from({ length: series }, (_, index) => ({ event_name: `event_${String(index % 7)}`, event_id: String(Math.floor(index / 7) + 1) }));
@@ -47,55 +35,10 @@ async function serve(handler: () => Promise<string>): Promise<{ url: string; clo
   return { url: `http://127.0.0.1:${String((server.address() as AddressInfo).port)}/metrics`, close: () => server.close() };
 }
 
-/**
- * Median time to serve /metrics, the longest event-loop block of this thread while it serves (monitorEventLoopDelay
- * at 1 ms resolution), the longest GC pause, and the heap growth per scrape. The scraper runs on a worker thread and
- * asks for one scrape at a time, so each scrape's heap growth is read on its own.
- */
-async function measure(url: string): Promise<Measured> {
-  const delay = monitorEventLoopDelay({ resolution: 1 });
-  let gcMs = 0;
-  let gcs = 0;
-  let measuring = false;
-  const gcPauses = new PerformanceObserver((list) => {
-    for (const entry of list.getEntries()) {
-      gcs += 1;
-      if (measuring) gcMs = Math.max(gcMs, entry.duration);
-    }
-  });
-  gcPauses.observe({ entryTypes: ['gc'] });
-  const worker = new Worker(new URL('./scrape-client.ts', import.meta.url), { workerData: { url } });
-  const ask = (): Promise<{ ms: number; bytes: number }> =>
-    new Promise((resolve) => {
-      worker.once('message', resolve);
-      worker.postMessage('scrape');
-    });
-  for (let warmup = 0; warmup < WARMUPS; warmup += 1) await ask();
-  delay.enable();
-  measuring = true;
-  const times: number[] = [];
-  const allocated: number[] = [];
-  let bytes = 0;
-  for (let scrape = 0; scrape < SCRAPES; scrape += 1) {
-    const gcsBefore = gcs;
-    const heapBefore = process.memoryUsage().heapUsed;
-    const result = await ask();
-    const heapAfter = process.memoryUsage().heapUsed;
-    times.push(result.ms);
-    bytes = result.bytes;
-    if (gcs === gcsBefore) allocated.push(heapAfter - heapBefore);
-  }
-  delay.disable();
-  measuring = false;
-  gcPauses.disconnect();
-  await worker.terminate();
-  return { serveMs: median(times), blockMs: delay.max / 1e6, gcMs, bytes, allocatedBytes: allocated.length === 0 ? Number.NaN : median(allocated) };
-}
-
 async function quietcount(maxEventIds: number): Promise<Measured> {
   const telemetry = filledTelemetry({ ANALYTICS_MAX_EVENT_IDS: String(maxEventIds) });
   const address = await telemetry.startMetricsServer();
-  const result = await measure(`${address.url}/metrics`);
+  const result = await measureScrapes(`${address.url}/metrics`);
   await telemetry.shutdown();
   return result;
 }
@@ -115,7 +58,7 @@ async function otelAlone(series: number): Promise<Measured> {
     reader.getMetricsRequestHandler(req, res);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const result = await measure(`http://127.0.0.1:${String((server.address() as AddressInfo).port)}/metrics`);
+  const result = await measureScrapes(`http://127.0.0.1:${String((server.address() as AddressInfo).port)}/metrics`);
   server.close();
   await provider.shutdown();
   return result;
@@ -126,7 +69,7 @@ async function promClient(series: number): Promise<Measured> {
   const counter = new Counter({ name: 'analytics_events_total', help: 'bench', labelNames: ['event_name', 'event_id'], registers: [registry] });
   for (const labels of labelSetsFor(series)) counter.inc(labels, 3);
   const server = await serve(() => registry.metrics());
-  const result = await measure(server.url);
+  const result = await measureScrapes(server.url);
   server.close();
   return result;
 }

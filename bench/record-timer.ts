@@ -1,0 +1,25 @@
+/** ns per `record()` over a fixed workload of 2 names × 100 ids, as bench/recording.ts and bench/cluster.ts time it. */
+import { seededRandom } from './support.ts';
+
+const NAMES = ['directory_page_view', 'directory_search'] as const;
+const IDS = Array.from({ length: 100 }, (_, index) => String(index + 1));
+const OPS = 1 << 20;
+
+type Record = (name: (typeof NAMES)[number], id: string) => void;
+
+export function recordTimer(record: Record): () => number {
+  const random = seededRandom();
+  const workload = Array.from({ length: 4096 }, () => ({
+    name: NAMES[Math.floor(random() * NAMES.length)] ?? NAMES[0],
+    id: IDS[Math.floor(random() * IDS.length)] ?? '1',
+  }));
+  const mask = workload.length - 1;
+  return () => {
+    const start = process.hrtime.bigint();
+    for (let index = 0; index < OPS; index += 1) {
+      const call = workload[index & mask];
+      if (call !== undefined) record(call.name, call.id);
+    }
+    return Number(process.hrtime.bigint() - start) / OPS;
+  };
+}
