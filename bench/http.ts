@@ -3,12 +3,15 @@
  * under autocannon on loopback, without HTTP instrumentation, with quietcount's middleware, and with
  * express-prom-bundle. Each app runs in its own process (bench/http-app.ts); the load comes from this one. Rounds are
  * interleaved, each starting one variant later than the previous (A B C, B C A, …) so no variant always runs right
- * after the same neighbour. Goal: quietcount costs < 3% throughput.
+ * after the same neighbour. Goal: the app's CPU time per request with quietcount's middleware under +2% of the
+ * uninstrumented app's, with the spread of the per-round figures (interquartile range) narrower than the goal;
+ * throughput beside it. CPU time per request is the app process's own, so a neighbour's load on the machine moves it
+ * far less than it moves throughput.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import autocannon from 'autocannon';
 import type { CpuMessage, ReadyMessage, Variant } from './http-app.ts';
-import { fixed, median, table } from './support.ts';
+import { fixed, median, quantile, table } from './support.ts';
 
 const CANDIDATES: readonly { variant: Variant; label: string }[] = [
   { variant: 'none', label: 'no HTTP instrumentation' },
@@ -16,10 +19,10 @@ const CANDIDATES: readonly { variant: Variant; label: string }[] = [
   { variant: 'express-prom-bundle', label: 'express-prom-bundle (method + route template)' },
 ];
 const CONNECTIONS = 50;
-const SECONDS = 3;
+const SECONDS = 4;
 const WARMUP_SECONDS = 3;
-const ROUNDS = 9;
-const GOAL_MAX_COST = 0.03;
+const ROUNDS = 15;
+const GOAL_MAX_CPU_COST = 0.02;
 const READY_TIMEOUT_MS = 30_000;
 
 interface RunningApp extends ReadyMessage {
@@ -106,20 +109,25 @@ try {
   // cancels out, and the median drops the rounds that a neighbour's burst disturbed.
   const pairedRatios = (runs: Run[], figure: (run: Run) => number) =>
     runs.map((run, round) => figure(run) / figure(baseline[round] ?? run));
+  const percent = (ratio: number): string => `${ratio >= 0 ? '+' : ''}${fixed(ratio * 100)}%`;
   const rows = CANDIDATES.map(({ variant, label }, index) => {
     const runs = rounds[index] ?? [];
     const throughput = pairedRatios(runs, (run) => run.perSecond);
-    const ratio = median(throughput);
-    const cpu = median(pairedRatios(runs, (run) => run.cpuMicrosPerRequest)) - 1;
-    const cost = 1 - ratio;
-    const goal = variant === 'quietcount' ? `cost < ${fixed(GOAL_MAX_COST * 100)}%: ${fixed(cost * 100)}% ${cost < GOAL_MAX_COST ? 'met' : 'MISSED'}` : '';
+    const cpuRatios = pairedRatios(runs, (run) => run.cpuMicrosPerRequest);
+    const cpu = median(cpuRatios) - 1;
+    const spread = quantile(cpuRatios, 0.75) - quantile(cpuRatios, 0.25);
+    const goal =
+      variant === 'quietcount'
+        ? `CPU < ${percent(GOAL_MAX_CPU_COST)}: ${percent(cpu)} ${cpu < GOAL_MAX_CPU_COST ? 'met' : 'MISSED'}; spread ${fixed(spread * 100)} points ${spread < GOAL_MAX_CPU_COST ? '< 2: met' : '≥ 2: MISSED'}`
+        : '';
     return [
       label,
       fixed(median(runs.map((run) => run.perSecond)), 0),
-      fixed(ratio, 3),
+      fixed(median(throughput), 3),
       `${fixed(Math.min(...throughput), 3)} – ${fixed(Math.max(...throughput), 3)}`,
       String(median(runs.map((run) => run.p99Ms))),
-      `${fixed(median(runs.map((run) => run.cpuMicrosPerRequest)))} (${cpu >= 0 ? '+' : ''}${fixed(cpu * 100)}%)`,
+      `${fixed(median(runs.map((run) => run.cpuMicrosPerRequest)))} (${percent(cpu)})`,
+      variant === 'none' ? '' : `${percent(quantile(cpuRatios, 0.25) - 1)} – ${percent(quantile(cpuRatios, 0.75) - 1)}`,
       goal,
     ];
   });
@@ -127,9 +135,12 @@ try {
     [
       `## HTTP overhead: GET /api/events/:eventId/directory (${String(apps[0]?.paths.length)} events, full pages), autocannon ${String(CONNECTIONS)} connections × ${String(SECONDS)} s, ${String(ROUNDS)} interleaved rounds (median), app and load in separate processes`,
       '',
-      table(['variant', 'req/s (median)', 'ratio to uninstrumented (median of rounds)', 'ratio, lowest – highest round', 'p99 latency (ms)', 'app CPU µs/request', 'goal'], rows),
+      table(
+        ['variant', 'req/s (median)', 'throughput ratio to uninstrumented (median)', 'throughput ratio, lowest – highest round', 'p99 latency (ms)', 'app CPU µs/request (median, vs uninstrumented)', 'CPU vs uninstrumented, interquartile range of rounds', 'goal'],
+        rows,
+      ),
       '',
-      'Ratios are per round, against the uninstrumented app in the same round. On a shared machine the lowest – highest range shows how far one round can stray: read a difference well inside it as noise.',
+      'Ratios are per round, against the uninstrumented app in the same round. Throughput moves with whatever else the machine runs; the app\'s own CPU time per request far less, which is why the goal is on it.',
       '',
     ].join('\n'),
   );

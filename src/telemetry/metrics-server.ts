@@ -2,6 +2,7 @@
  * The dedicated metrics listener: `/metrics` for Prometheus and `/analytics/catalog` for people, apart from the
  * app's own port so that it can stay private (loopback by default) and outlive the app during shutdown.
  */
+import cluster from 'node:cluster';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
@@ -72,7 +73,9 @@ export class MetricsServer {
     const { metricsHost, metricsPort } = this.options.config;
     return new Promise((resolve, reject) => {
       server.once('error', reject);
-      server.listen(metricsPort, metricsHost, () => {
+      // In a cluster worker (one whose primary does not run quietcount), a listener of its own: a port shared through
+      // the primary would hand each scrape to whichever worker's turn it is.
+      server.listen({ port: metricsPort, host: metricsHost, exclusive: cluster.isWorker }, () => {
         server.off('error', reject);
         const { port } = server.address() as AddressInfo;
         resolve({ host: metricsHost, port, url: httpUrl(metricsHost, port) });
