@@ -1,26 +1,24 @@
 /**
  * The exposition: the recorder's, the HTTP counter's and the guard's series go through an OpenTelemetry
- * MeterProvider's Prometheus reader (@opentelemetry/exporter-prometheus) by a MetricProducer, and are rendered with
- * the label text that reader's serializer made for each series once. prom-client adds the Node.js process metrics.
- * No resource, scope, host or process attributes reach the output: only the schema's labels.
+ * MeterProvider's Prometheus reader by a MetricProducer (exposition/pipeline.ts), and prom-client adds the Node.js
+ * process metrics. No resource, scope, host or process attributes reach the output: only the schema's labels.
  *
  * A scrape must neither stall the app nor cost more than it must: series are kept between scrapes (no callbacks,
- * no re-aggregation), each one's label text is rendered once, and both the collection and the rendering yield to
- * the event loop between slices. Scrapes are served one at a time, in the order they arrive.
+ * no re-aggregation), each one's label text is rendered once, and every step yields to the event loop between
+ * slices. Scrapes are served one at a time, in the order they arrive. The OpenTelemetry SDK and prom-client are
+ * loaded when the metrics listener starts (or at the first scrape): an app starts faster, and a cluster worker,
+ * which never serves /metrics, never loads them.
  */
-import { MeterProvider } from '@opentelemetry/sdk-metrics';
-import { emptyResource } from '@opentelemetry/resources';
-import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
 import { metricFamilies, type MetricName } from '../schema/metrics.ts';
 import type { Guard } from './guard.ts';
 import type { UsageRecorder } from './recorder.ts';
 import type { HttpResponseCounter } from './http.ts';
-import { FamilyText } from './exposition/series-lines.ts';
-import { SeriesProducer, type CollectionFor, type Family } from './exposition/series-producer.ts';
+import type { Pipeline } from './exposition/pipeline.ts';
+import type { CollectionFor, Family } from './exposition/series-producer.ts';
 import { Slicer } from './exposition/slicer.ts';
 import type { ExportedSeries } from './exposition/series.ts';
 import { ZeroFirst } from './exposition/zero-first.ts';
-import { startProcessMetrics } from './process-metrics.ts';
+import type { ProcessMetrics } from './process-metrics.ts';
 
 export interface Exporter {
   /**
@@ -32,11 +30,10 @@ export interface Exporter {
   peek(): Promise<string>;
   /** The process is stopping: scrapes from now on export every count, new series included (zero-first.ts). */
   releaseAll(): void;
+  /** Loads what scrapes need ahead of the first one (the metrics listener calls it as it starts). */
+  prepare(): Promise<void>;
   shutdown(): Promise<void>;
 }
-
-/** Series per chunk of text: a chunk is encoded and written in well under a millisecond. */
-const CHUNK_SERIES = 512;
 
 export interface ExporterOptions {
   readonly usage: UsageRecorder;
@@ -62,47 +59,24 @@ export function createExporter(options: ExporterOptions): Exporter {
     family('http_responses_total', () => options.responses.series()),
     family('analytics_rejected_total', () => options.guard.series()),
   ];
-  const texts = new Map(families.map((one) => [one.metric.replace(/_total$/, ''), new FamilyText(one.metric, one.description)]));
   const zeroFirst = new ZeroFirst(options.zeroHoldMs);
-  const producer = new SeriesProducer(families, zeroFirst);
-  const reader = new PrometheusExporter({ preventServerStart: true, withoutScopeInfo: true, withoutTargetInfo: true, metricProducers: [producer] });
-  const provider = new MeterProvider({ resource: emptyResource(), readers: [reader] });
-  const processMetrics = startProcessMetrics();
+  let parts: Promise<{ pipeline: Pipeline; processMetrics: ProcessMetrics }> | undefined;
+  let stopped = false;
+  const loaded = () => {
+    parts ??= Promise.all([import('./exposition/pipeline.ts'), import('./process-metrics.ts')]).then(([pipeline, process]) => {
+      if (stopped) throw new Error('the exporter is shut down');
+      return { pipeline: pipeline.createPipeline(families, zeroFirst), processMetrics: process.startProcessMetrics() };
+    });
+    return parts;
+  };
 
   const render = async (purpose: CollectionFor): Promise<Buffer[]> => {
-    producer.collectingFor = purpose;
-    let collected;
-    try {
-      collected = await reader.collect();
-    } finally {
-      producer.collectingFor = undefined;
-    }
-    if (collected.errors.length > 0) throw new AggregateError(collected.errors, 'metrics collection failed');
-    const { slicer } = purpose;
-    const chunks: Buffer[] = [];
-    let text = '';
-    for (const { metrics } of collected.resourceMetrics.scopeMetrics) {
-      for (const metric of metrics) {
-        const familyText = texts.get(metric.descriptor.name);
-        if (familyText === undefined) continue;
-        text += familyText.metadata;
-        let inChunk = 0;
-        for (const point of metric.dataPoints as unknown as readonly ExportedSeries[]) {
-          text += `${familyText.lineOf(point)}${String(point.value)}\n`;
-          if (++inChunk === CHUNK_SERIES) {
-            chunks.push(Buffer.from(text));
-            text = '';
-            inChunk = 0;
-          }
-          if (slicer.due()) await slicer.pause();
-        }
-      }
-    }
-    chunks.push(Buffer.from(text));
+    const { pipeline, processMetrics } = await loaded();
+    const chunks = await pipeline.render(purpose);
     // prom-client's collection reads /proc synchronously: one metric at a time, in slices.
     const perMetric = new Slicer(1);
     chunks.push(Buffer.from(await processMetrics.text(async () => (perMetric.due() ? perMetric.pause() : undefined))));
-    await slicer.pause();
+    await purpose.slicer.pause();
     return chunks;
   };
 
@@ -120,9 +94,14 @@ export function createExporter(options: ExporterOptions): Exporter {
     releaseAll: () => {
       zeroFirst.releaseAll();
     },
+    prepare: async () => {
+      await loaded();
+    },
     shutdown: async () => {
-      processMetrics.stop();
-      await provider.shutdown();
+      stopped = true;
+      const running = await parts?.catch(() => undefined);
+      running?.processMetrics.stop();
+      await running?.pipeline.shutdown();
     },
   };
 }

@@ -52,6 +52,7 @@ export class MetricsServer {
   private readonly expectedTokenDigest: Buffer | undefined;
   private readonly scrapeWaiters = new Set<() => void>();
   private server: Server | undefined;
+  private starting = false;
 
   constructor(options: MetricsServerOptions) {
     this.options = options;
@@ -59,8 +60,18 @@ export class MetricsServer {
     this.expectedTokenDigest = token === undefined ? undefined : tokenDigest(token);
   }
 
-  listen(): Promise<ListeningAddress> {
-    if (this.server !== undefined) return Promise.reject(new Error('the metrics listener is already started'));
+  async listen(): Promise<ListeningAddress> {
+    if (this.server !== undefined || this.starting) throw new Error('the metrics listener is already started');
+    this.starting = true;
+    try {
+      await this.options.exporter.prepare();
+      return await this.listenNow();
+    } finally {
+      this.starting = false;
+    }
+  }
+
+  private listenNow(): Promise<ListeningAddress> {
     const server = createServer({ connectionsCheckingInterval: CONNECTIONS_CHECK_MS, requestTimeout: REQUEST_TIMEOUT_MS, headersTimeout: HEADERS_TIMEOUT_MS, keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS }, (req, res) => {
       this.handle(req, res).catch((error: unknown) => {
         // The error of a collection callback may quote app data: log its kind only.
