@@ -1,13 +1,16 @@
-/** ns per `record()` over a fixed workload of 2 names × 100 ids, as bench/recording.ts and bench/cluster.ts time it. */
+/**
+ * ns per increment over a fixed workload of 2 names × 100 ids (strings, as a route handler passes them), as
+ * bench/recording.ts and bench/cluster.ts time it: the same sequence for every library, so they compare.
+ */
 import { seededRandom } from './support.ts';
 
-const NAMES = ['directory_page_view', 'directory_search'] as const;
+export const NAMES = ['directory_page_view', 'directory_search'] as const;
 const IDS = Array.from({ length: 100 }, (_, index) => String(index + 1));
-const OPS = 1 << 20;
+export const OPS = 1 << 20;
 
-type Record = (name: (typeof NAMES)[number], id: string) => void;
+type Increment = (name: (typeof NAMES)[number], id: string) => void;
 
-export function recordTimer(record: Record): () => number {
+export function recordTimer(record: Increment): () => number {
   const random = seededRandom();
   const workload = Array.from({ length: 4096 }, () => ({
     name: NAMES[Math.floor(random() * NAMES.length)] ?? NAMES[0],

@@ -8,19 +8,10 @@ import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
 import { Counter, Registry } from 'prom-client';
 import { createTelemetry } from '../src/index.ts';
 import { referenceCatalog as catalog } from '../test/support/reference-catalog.ts';
-import { fixed, interleavedMedians, seededRandom, table } from './support.ts';
+import { OPS, recordTimer } from './record-timer.ts';
+import { fixed, interleavedMedians, table } from './support.ts';
 
-const NAMES = ['directory_page_view', 'directory_search'] as const;
-const IDS = Array.from({ length: 100 }, (_, index) => String(index + 1));
-const OPS = 1 << 20;
 const ROUNDS = 9;
-
-const random = seededRandom();
-const workload = Array.from({ length: 4096 }, () => ({
-  name: NAMES[Math.floor(random() * NAMES.length)] ?? NAMES[0],
-  id: IDS[Math.floor(random() * IDS.length)] ?? '1',
-}));
-const MASK = workload.length - 1;
 
 const telemetry = createTelemetry({ catalog, env: { NODE_ENV: 'production', ANALYTICS_LOG_LEVEL: 'info' } });
 const { record } = telemetry;
@@ -35,28 +26,16 @@ const promCounter = new Counter({
   registers: [new Registry()],
 });
 
-/** ns per operation of `operation` over OPS calls walking the workload. */
-function timed(operation: (name: (typeof NAMES)[number], id: string) => void): () => number {
-  return () => {
-    const start = process.hrtime.bigint();
-    for (let index = 0; index < OPS; index += 1) {
-      const call = workload[index & MASK];
-      if (call !== undefined) operation(call.name, call.id);
-    }
-    return Number(process.hrtime.bigint() - start) / OPS;
-  };
-}
-
 export function run(): string {
   const medians = interleavedMedians(
     {
-      quietcount: timed((name, id) => {
+      quietcount: recordTimer((name, id) => {
         record(name, id);
       }),
-      otel: timed((name, id) => {
+      otel: recordTimer((name, id) => {
         otelCounter.add(1, { event_name: name, event_id: id });
       }),
-      promClient: timed((name, id) => {
+      promClient: recordTimer((name, id) => {
         promCounter.inc({ event_name: name, event_id: id });
       }),
     },

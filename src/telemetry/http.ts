@@ -50,7 +50,7 @@ export class HttpResponseCounter {
    */
   merge(endpoint: string, statusCode: number, count: number): void {
     if (!isStatusCode(statusCode) || !isValidIncrement(count)) {
-      this.guard.count('invalid_status_code');
+      this.guard.count(isStatusCode(statusCode) ? 'invalid_increment' : 'invalid_status_code');
       return;
     }
     const known = endpoint === UNMATCHED || endpoint === OTHER || isEndpointLabel(endpoint);
