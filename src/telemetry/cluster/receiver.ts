@@ -25,9 +25,12 @@ export interface ReceiverTargets {
 /** One receiver per process: two would add every handover twice. */
 let active: Receiver | undefined;
 
-/** Starts receiving, or returns `undefined` when another telemetry instance of this process already does. */
+/**
+ * Starts receiving, or returns `undefined` when another telemetry instance of this process already does, or when
+ * this process is itself a cluster worker (it has no workers of its own to receive from).
+ */
 export function startReceiver(targets: ReceiverTargets): Receiver | undefined {
-  if (active !== undefined) return undefined;
+  if (active !== undefined || cluster.isWorker) return undefined;
   const seen = new Set<number>();
   const onMessage = (worker: Worker, message: unknown): void => {
     if (!isCountsMessage(message)) return;
