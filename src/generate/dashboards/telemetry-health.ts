@@ -164,7 +164,7 @@ function targetsUpPanel(jobs: Jobs): StatPanel {
 function scrapeDurationPanel(jobs: Jobs): TimeSeriesPanel {
   return scrapedTimeSeries({
     title: 'Scrape duration',
-    description: 'Time Prometheus took to scrape each app instance, worst within each step. It grows with the number of series (the app builds the exposition in shards of 256 series, yielding between them).',
+    description: 'Time Prometheus took to scrape each app instance, worst within each step. It grows with the number of series (the app builds the exposition in slices of about a millisecond, yielding to its own requests between them).',
     unit: units.Seconds,
     width: 10,
     height: 8,
