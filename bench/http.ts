@@ -4,9 +4,9 @@
  * express-prom-bundle. Each app runs in its own process (bench/http-app.ts); the load comes from this one. Rounds are
  * interleaved, each starting one variant later than the previous (A B C, B C A, …) so no variant always runs right
  * after the same neighbour. Goal: the app's CPU time per request with quietcount's middleware under +2% of the
- * uninstrumented app's, with the spread of the per-round figures (interquartile range) narrower than the goal;
- * throughput beside it. CPU time per request is the app process's own, so a neighbour's load on the machine moves it
- * far less than it moves throughput.
+ * uninstrumented app's (its main thread's CPU time), with the spread of the per-round figures (interquartile range)
+ * narrower than the goal; throughput beside it. CPU time per request is the app's own, so a neighbour's load on the
+ * machine moves it far less than it moves throughput.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import autocannon from 'autocannon';
