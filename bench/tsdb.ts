@@ -28,7 +28,9 @@ export function importRules(rulesFile: string, url: string, start: number, end: 
 
 export interface Block {
   readonly dir: string;
+  /** Milliseconds, as in meta.json (maxTime is exclusive). */
   readonly minTime: number;
+  readonly maxTime: number;
   readonly samples: number;
   readonly series: number;
 }
@@ -41,11 +43,20 @@ export async function blocksIn(dir: string): Promise<Block[]> {
     blocks.map(async ({ name }) => {
       const meta = JSON.parse(await readFile(join(dir, name, 'meta.json'), 'utf8')) as {
         minTime: number;
+        maxTime: number;
         stats: { numSamples: number; numSeries: number };
       };
-      return { dir: join(dir, name), minTime: meta.minTime, samples: meta.stats.numSamples, series: meta.stats.numSeries };
+      return { dir: join(dir, name), minTime: meta.minTime, maxTime: meta.maxTime, samples: meta.stats.numSamples, series: meta.stats.numSeries };
     }),
   );
+}
+
+/** Bytes of the chunk files of the blocks under `dir`: the samples, without the index. */
+export async function chunkBytesIn(dir: string): Promise<number> {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  const chunks = entries.filter((entry) => entry.isFile() && entry.parentPath.endsWith('/chunks'));
+  const sizes = await Promise.all(chunks.map(async (entry) => (await stat(join(entry.parentPath, entry.name))).size));
+  return sizes.reduce((sum, size) => sum + size, 0);
 }
 
 /** Bytes of all files under `dir` (what `du -sb` reports). */

@@ -1,17 +1,22 @@
 /**
  * The reference app and a real Prometheus (Debian's 2.42 here; a missing binary fails, never skips), on loopback and
  * ephemeral ports, with the project's own prometheus.yml and rules: only the targets and secret paths are
- * substituted, so scrapes run every 15 s and the rule groups every 1 and 2 minutes. One Prometheus run serves every
- * scenario, in order (each reads the traffic sent before it), to keep the file at about two minutes (up to four
- * when the rule groups' schedule falls badly):
+ * substituted, so scrapes run every 15 s and the rates and windows rule groups every 1 and 2 minutes. The days group
+ * (5-minute tiles, and the UTC day they add up to once a day) runs every minute here instead of every 5, so that a
+ * tile covering this test's traffic comes within a minute: its tiles then overlap, which this file never adds up. The
+ * day rule is exercised on the backfilled history, which promtool evaluates at the group's real interval, and by the
+ * promtool unit tests (prometheus/tests/recording-days.yml). One Prometheus run serves every scenario, in order (each
+ * reads the traffic sent before it), to keep the file at about two minutes (up to four when the rule groups' schedule
+ * falls badly):
  *
  *   main         METRICS_TOKEN; two identical rounds of traffic on events 1 and 2, each sent between two scrapes
  *   wrongToken   another METRICS_TOKEN, so Prometheus is refused
  *   replicas     three instances, each with its own SQLite file, all counting event 3
  *   restarting   a file database and an event of its own; restarted mid-test on the same ports
  *   overflow     ANALYTICS_MAX_EVENT_IDS=1: views of its second and third event are counted under "__other__"
- *   history      a past instance backfilled up to the last UTC midnight, and the recording rules backfilled over it,
- *                so that the dashboards' midnight-aligned daily queries have a value to read
+ *   history      a past instance backfilled up to the last UTC midnight, and the recording rules backfilled over it
+ *                (twice: the day rule reads the tiles, which promtool only sees once Prometheus has loaded them), so
+ *                that the dashboards' midnight-aligned daily queries have a value to read
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -20,7 +25,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventNames, referenceModel } from '../support/reference-catalog.ts';
 import { OTHER } from '../../src/schema/bounds.ts';
 import { DAY_MS, formatIsoDay, utcDayStart } from '../../src/common/utc-days.ts';
-import { RULE_STEP } from '../../src/generate/dashboards/prometheus-names.ts';
+import { DAILY_USAGE, RULE_STEP, USAGE_TILES } from '../../src/generate/dashboards/prometheus-names.ts';
+import { DAYS_GROUP } from '../../src/generate/rules/recording-rules.ts';
 import { buildDashboards } from '../../src/generate/dashboards/dashboards.ts';
 import { dashboardTargets, interpolate, type DashboardTarget } from '../../src/generate/dashboards/targets.ts';
 import { ADMIN_TOKEN, restartTestApp, seriesKey, startTestApp, tempDatabasePath, usageKey, type TestApp } from '../support/app.ts';
@@ -51,6 +57,11 @@ const MAIN_ONLY_ENDPOINTS = [ENDPOINTS.search, ENDPOINTS.visibility, ENDPOINTS.c
 /** The 1m rule group evaluates within a minute; a scrape may have to come first. */
 const RATES_GROUP_WAIT_MS = 60_000 + SCRAPE_WAIT_MS;
 const WINDOWS_GROUP_WAIT_MS = 120_000 + SCRAPE_WAIT_MS;
+/** The days group's interval in this test (5m in the project's rules), and a wait for one of its evaluations. */
+const DAYS_GROUP_INTERVAL = '1m';
+const DAYS_GROUP_WAIT_MS = 60_000 + SCRAPE_WAIT_MS;
+/** How far back a tile reaches: its window in the project's rules. */
+const TILE_MS = 5 * 60_000;
 
 /** The dashboards' variables, as Grafana fills them in for a dashboard showing the last 24 hours. */
 const DASHBOARD_VARIABLES: Readonly<Record<string, string>> = {
@@ -221,6 +232,7 @@ beforeAll(async () => {
     metricsToken: METRICS_TOKEN,
     appTargets: appTargets(),
     dataDir,
+    ruleIntervals: { [DAYS_GROUP]: DAYS_GROUP_INTERVAL },
   });
   cleanups.push(() => prometheus.close());
 
@@ -307,8 +319,8 @@ describe('the app scraped by the real Prometheus, with the project configuration
     );
   });
 
-  it('keeps every sample already scraped when Prometheus restarts on its data dir, and loads blocks added to it', { timeout: 60_000 }, async () => {
-    // The recording rules over the backfilled history, for the dashboards below: blocks only a (re)start loads.
+  it('keeps every sample already scraped when Prometheus restarts on its data dir, and loads blocks added to it', { timeout: 90_000 }, async () => {
+    // The recording rules over the backfilled history, for the dashboards below: blocks a (re)start loads.
     const backfilledRange = { start: new Date(lastMidnightMs - 10 * 60_000), end: new Date(lastMidnightMs) };
     await backfillRecordingRules(prometheus.url, [RECORDING_RULES], backfilledRange, dataDir);
     // Older than any scrape or evaluation still in flight (scrape_timeout is 10s), so the read below is complete.
@@ -326,12 +338,18 @@ describe('the app scraped by the real Prometheus, with the project configuration
     await prometheus.restart();
 
     expect(await scrapedSamples()).toEqual(kept);
-    const dailyRuleAtMidnight = `count(event_name_event_id:analytics_events:increase1d{event_id="${HISTORY_EVENT_ID}"})`;
-    const atMidnight = vectorElements(await prometheus.query(dailyRuleAtMidnight, new Date(lastMidnightMs)));
-    expect(atMidnight[0]?.value[1]).toBe(String(eventNames.length));
+    const historyAtMidnight = async (expr: string): Promise<string | undefined> =>
+      vectorElements(await prometheus.query(`count(${expr})`, new Date(lastMidnightMs)))[0]?.value[1];
+    expect(await historyAtMidnight(`${USAGE_TILES}{event_id="${HISTORY_EVENT_ID}"}`)).toBe(String(eventNames.length));
     // And it scrapes every target again.
     const scrapedSinceRestart = `count(timestamp(up{job="quietcount"}) > ${String(restartedAtSeconds)})`;
     await prometheus.waitForValue(scrapedSinceRestart, appTargets().length, SCRAPE_WAIT_MS);
+
+    // The day rule adds up the tiles, which promtool sees now that Prometheus has them: its sample just before the
+    // midnight is the one the daily bars read there.
+    await backfillRecordingRules(prometheus.url, [RECORDING_RULES], backfilledRange, dataDir);
+    await prometheus.restart();
+    expect(await historyAtMidnight(`last_over_time(${DAILY_USAGE}{event_id="${HISTORY_EVENT_ID}"}[1d])`)).toBe(String(eventNames.length));
   });
 
   it('counts across an app restart on the same ports: in-memory counters reset, table-derived ones carry on', { timeout: 90_000 }, async () => {
@@ -384,33 +402,42 @@ describe('the app scraped by the real Prometheus, with the project configuration
     expect(overflowRate.get('directory_page_view')).toBeGreaterThan(0);
   });
 
-  it('sums three replicas: the raw counters and the report exactly, the daily rule within increase()\'s extrapolation', { timeout: WINDOWS_GROUP_WAIT_MS + 30_000 }, async () => {
+  it('sums three replicas: the raw counters and the report exactly, the 5-minute tiles within increase()\'s extrapolation', { timeout: DAYS_GROUP_WAIT_MS + 90_000 }, async () => {
     const sent = summed([replicaWarmUp.usage, replicaSent.usage]);
     expect(await reportedTotals(REPLICA_EVENT)).toEqual(sent);
 
     // increase() counts every increment after a series' first sample, here everything but the warm-up, and then
     // extrapolates: towards zero before the first sample (at most its value, the warm-up) and past the last one
     // (at most 1.1 average intervals' worth: 1.1/3 of the increase once a series has 4 samples in the window).
-    // Evaluations 75 s after the replicas' first scrape see 5 scrapes, or 4 if the Prometheus restart cost one.
+    // A tile evaluated 75 s or more after the replicas' first scrape sees 5 scrapes or more (4 if the Prometheus
+    // restart cost one), and one evaluated within 5 minutes of it still holds the first scrape: the first
+    // evaluation after those 75 s (the days group runs every minute here) is both.
     const settledMs = replicasFirstScrapedMs + 75_000;
-    const rule = `event_name_event_id:analytics_events:increase1d{event_id="${String(REPLICA_EVENT)}"}`;
-    // An instant query answers with its own time: the rule's evaluation time is the sample's timestamp().
-    const evaluatedMs = async (): Promise<number> =>
-      Number(vectorElements(await prometheus.query(`min(timestamp(${rule}))`))[0]?.value[1] ?? 0) * 1000;
-    expect(await pollUntil(evaluatedMs, (ms) => ms >= settledMs, WINDOWS_GROUP_WAIT_MS)).toBeGreaterThanOrEqual(settledMs);
-    const elements = vectorElements(await prometheus.query(rule));
+    const rule = `${USAGE_TILES}{event_id="${String(REPLICA_EVENT)}"}`;
+    const firstEvaluationAfterSettled = async (): Promise<number | undefined> => {
+      if (Date.now() < settledMs + 1_000) return undefined;
+      const until = new Date(Math.min(Date.now(), settledMs + 2 * 60_000));
+      // At each step, the time of the rule's latest evaluation: the first one at or after settledMs is the tile.
+      const data = await prometheus.queryRange(`min(timestamp(${rule}))`, new Date(settledMs), until, 5);
+      const times = ((data.result as { values: [number, string][] }[])[0]?.values ?? []).map(([, value]) => Number(value) * 1000);
+      return times.find((ms) => ms >= settledMs);
+    };
+    const evaluatedMs = await pollUntil(firstEvaluationAfterSettled, (ms) => ms !== undefined, DAYS_GROUP_WAIT_MS + 60_000);
+    expect(evaluatedMs).toBeDefined();
+    expect(evaluatedMs).toBeLessThan(replicasFirstScrapedMs + TILE_MS);
+    const elements = vectorElements(await prometheus.query(rule, new Date(evaluatedMs ?? 0)));
     // Summed over instances: one series per event_name and event_id, without instance or job.
     expect(elements.map(({ metric }) => Object.keys(metric).sort())).toEqual(
       elements.map(() => ['__name__', 'event_id', 'event_name']),
     );
-    const daily = new Map(
+    const tile = new Map(
       elements.map(({ metric, value }) => [usageKey(metric.event_name ?? '', Number(metric.event_id)), Number(value[1])]),
     );
-    expect([...daily.keys()].sort()).toEqual([...sent.keys()].sort());
+    expect([...tile.keys()].sort()).toEqual([...sent.keys()].sort());
     for (const [key, total] of sent) {
       const afterFirstSample = replicaSent.usage.get(key) ?? 0;
-      expect(daily.get(key), key).toBeGreaterThanOrEqual(afterFirstSample);
-      expect(daily.get(key), key).toBeLessThanOrEqual(total + (afterFirstSample * 1.1) / 3);
+      expect(tile.get(key), key).toBeGreaterThanOrEqual(afterFirstSample);
+      expect(tile.get(key), key).toBeLessThanOrEqual(total + (afterFirstSample * 1.1) / 3);
     }
   });
 

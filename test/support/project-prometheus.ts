@@ -16,6 +16,8 @@ export interface ProjectPrometheusOptions {
   /** `host:port` of each app's metrics listener. */
   readonly appTargets: readonly string[];
   readonly dataDir?: string;
+  /** Rule group name → a shorter interval for it (see writeProjectConfig). */
+  readonly ruleIntervals?: Readonly<Record<string, string>>;
 }
 
 export async function startProjectPrometheus(options: ProjectPrometheusOptions): Promise<PrometheusServer> {
@@ -30,6 +32,7 @@ export async function startProjectPrometheus(options: ProjectPrometheusOptions):
   const configFile = await writeProjectConfig(workDir, {
     secretFiles: { '/run/secrets/metrics_token': tokenFile, '/run/secrets/prometheus_password': passwordFile },
     targets: { quietcount: options.appTargets, prometheus: [`127.0.0.1:${String(port)}`] },
+    ...(options.ruleIntervals === undefined ? {} : { ruleIntervals: options.ruleIntervals }),
   });
   return startPrometheus({ configFile, port, ...(options.dataDir === undefined ? {} : { dataDir: options.dataDir }) });
 }

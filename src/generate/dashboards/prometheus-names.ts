@@ -4,8 +4,13 @@
  * test/dashboards.test.ts checks every one against those files.
  */
 
-/** Usage events in the 24 h before each sample, per event_name and event_id (group every 2m). */
-export const DAILY_USAGE = 'event_name_event_id:analytics_events:increase1d';
+/**
+ * Usage events per UTC day, per event_name and event_id: one sample a day, at the days group's last evaluation before
+ * midnight UTC (up to 5m before it), stale right after. Read it with `last_over_time(…[1d])` at steps of one day.
+ */
+export const DAILY_USAGE = 'event_name_event_id:analytics_events:increase_utc_day';
+/** Usage events per 5-minute tile, per event_name and event_id (group every 5m): 288 of them make a day. */
+export const USAGE_TILES = 'event_name_event_id:analytics_events:increase5m';
 /** Usage events per second, per event_name (5m window, every 1m). */
 export const USAGE_RATE = 'event_name:analytics_events:rate5m';
 /** Usage events per second counted under event_id="__other__", per event_name (5m window, every 1m). */

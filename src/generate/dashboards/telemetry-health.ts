@@ -17,13 +17,13 @@ import { datasourceVariable } from './datasource.ts';
 import { appDashboard, type ClassicDashboard } from './new-dashboard.ts';
 import { describedPanel, instantTableQuery, rangeQuery, timeSeriesPanel, type PanelSpec } from './panels.ts';
 import {
-  DAILY_USAGE,
   OVERFLOW_USAGE_RATE,
   REJECTION_RATE,
   RESPONSE_RATE,
   RULE_STEP,
   SCRAPE_STEP,
   USAGE_RATE,
+  USAGE_TILES,
 } from './prometheus-names.ts';
 import { labelTotalsTable } from './tables.ts';
 
@@ -148,7 +148,7 @@ function distinctEventIdsPanel(): TimeSeriesPanel {
     unit: units.Short,
     width: 12,
     height: 8,
-  }).withTarget(rangeQuery(`count by (event_name) (${DAILY_USAGE}{event_id!="${OTHER}"})`, '{{event_name}}'));
+  }).withTarget(rangeQuery(`count by (event_name) (${USAGE_TILES}{event_id!="${OTHER}"})`, '{{event_name}}'));
 }
 
 function targetsUpPanel(jobs: Jobs): StatPanel {

@@ -8,6 +8,25 @@ import type { RecordingRuleSpec, RuleGroupSpec } from './rule-specs.ts';
 
 export const RATES_GROUP = 'quietcount-rates';
 export const WINDOWS_GROUP = 'quietcount-windows';
+export const DAYS_GROUP = 'quietcount-days';
+
+/** Usage events per 5-minute tile, per event_name and event_id: what the last 24 hours are added up from. */
+export const USAGE_TILE_RULE = 'event_name_event_id:analytics_events:increase5m';
+/** Usage events per UTC day, per event_name and event_id: one sample a day, just before midnight UTC. */
+export const USAGE_DAY_RULE = 'event_name_event_id:analytics_events:increase_utc_day';
+
+const SECONDS_PER_DAY = 86_400;
+/**
+ * The days group's interval, so the width of a tile and the most a day's edge moves. It divides a day, so exactly
+ * one evaluation a day falls in the last interval before midnight.
+ */
+export const TILE_SECONDS = 300;
+const TILE = `${String(TILE_SECONDS / 60)}m`;
+/**
+ * The tiles of one day: one second short of a day, so the tile that ended exactly a day before is left to the day
+ * before (Prometheus 2 ranges include their start; Prometheus 3 ranges do not, and hold the same 288 tiles).
+ */
+const DAY_OF_TILES = '23h59m59s';
 
 export function recordingRuleGroups(): RuleGroupSpec<RecordingRuleSpec>[] {
   return [
@@ -62,16 +81,6 @@ export function recordingRuleGroups(): RuleGroupSpec<RecordingRuleSpec>[] {
       interval: '2m',
       rules: [
         {
-          record: 'event_name_event_id:analytics_events:increase1d',
-          expr: 'sum by (event_name, event_id) (increase(analytics_events_total[1d]))',
-          help: 'usage events in the 24h before each sample, per event_name and event_id',
-        },
-        {
-          record: 'event_name:analytics_events:increase1d',
-          expr: 'sum by (event_name) (event_name_event_id:analytics_events:increase1d)',
-          help: 'usage events in the 24h before each sample, per event_name',
-        },
-        {
           record: 'event_name:analytics_events:increase6h',
           expr: 'sum by (event_name) (increase(analytics_events_total[6h]))',
           help: 'usage events in the 6h before each sample, per event_name',
@@ -85,6 +94,27 @@ export function recordingRuleGroups(): RuleGroupSpec<RecordingRuleSpec>[] {
           record: 'reason:analytics_rejected:increase1d',
           expr: 'sum by (reason) (increase(analytics_rejected_total[1d]))',
           help: 'rejected increments in the 24h before each sample',
+        },
+      ],
+    },
+    {
+      name: DAYS_GROUP,
+      interval: TILE,
+      rules: [
+        {
+          record: USAGE_TILE_RULE,
+          expr: `sum by (event_name, event_id) (increase(analytics_events_total[${TILE}]))`,
+          help: `usage events in the ${TILE} before each sample, per event_name and event_id (tiles side by side)`,
+        },
+        {
+          record: USAGE_DAY_RULE,
+          // Evaluated every time, recorded only at the last evaluation before midnight UTC: `and` keeps the day's
+          // sum when the evaluation time of day is within the last interval, and drops it otherwise.
+          expr: `sum by (event_name, event_id) (sum_over_time(${USAGE_TILE_RULE}[${DAY_OF_TILES}]))
+and on ()
+(vector(time() % ${String(SECONDS_PER_DAY)}) >= ${String(SECONDS_PER_DAY - TILE_SECONDS)})
+`,
+          help: `usage events per UTC day (its ${String(SECONDS_PER_DAY / TILE_SECONDS)} tiles), per event_name and event_id; once a day, before midnight`,
         },
       ],
     },
@@ -102,8 +132,12 @@ function errorRatio(statusClass: string): string {
 `;
 }
 
-export const RECORDING_HEADER = `Daily bars: query the increase1d rules with a 1d step; the value at midnight is the day that just ended (give or
-take the 2m evaluation interval). The 2m interval keeps a sample inside the 5m lookback of every query while an
-increase over a day of 7,007 series at the default bound (40 million samples, about 1.4 s of one core, measured on
-2.42) runs 30 times an hour, not 60. Watch prometheus_rule_group_last_duration_seconds as replicas are added.
+export const RECORDING_HEADER = `Daily counts: the days group records a tile of increase() per event id every ${TILE} (each covers the ${TILE} since the
+previous evaluation) and, at its last evaluation before midnight UTC, one sample per event id with the day's ${String(SECONDS_PER_DAY / TILE_SECONDS)}
+tiles added up, so a daily panel reads one sample per series-day (the increase1d rule it replaces had 720). A day
+runs from the last evaluation before one midnight to the last before the next: Prometheus offsets a group's
+evaluations within its interval by a hash of the group, so a day's edges sit up to ${TILE} before midnight, and events in
+those minutes count on the next day. An evaluation Prometheus misses (down, restarting) loses its tile, and the day
+rule if it was that day's last: quietcount report gives exact integers from the raw samples.
+The windows group runs every 2m so that its samples stay inside the 5m lookback of every query.
 Ratios are absent for an endpoint without responses in the window, and 0 when it had responses but no errors.`;
