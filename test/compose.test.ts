@@ -138,6 +138,8 @@ describe('docker-compose.yml', () => {
     expect(command).toContain('--storage.tsdb.retention.time=180d');
     expect(command).toContain('--config.file=/etc/prometheus/prometheus.yml');
     expect(command.filter((flag) => flag.startsWith('--web.config.file='))).toHaveLength(1);
+    // Alerts link back to the published Prometheus, not to the container's hostname.
+    expect(command).toContain(`--web.external-url=http://localhost:${PUBLISHED.prometheus.split(':').at(-1) ?? ''}`);
     for (const forbidden of FORBIDDEN_PROMETHEUS_FLAGS) {
       expect(text, String(forbidden)).not.toMatch(new RegExp(`^\\s*-\\s*${forbidden.source}`, 'm'));
       expect(command.some((flag) => forbidden.test(flag)), String(forbidden)).toBe(false);

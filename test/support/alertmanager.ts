@@ -4,10 +4,58 @@
  * skip: a missing binary is an error that says how to install it.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { access, constants, mkdtemp, rm } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { access, constants, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parse, stringify } from 'yaml';
 import { freePort, type BasicAuth } from './prometheus.ts';
+import { REPO_ROOT } from './prometheus-config.ts';
+
+export const ALERTMANAGER_CONFIG = join(REPO_ROOT, 'alertmanager', 'alertmanager.yml');
+export const ALERTMANAGER_WEB_CONFIG = join(REPO_ROOT, 'alertmanager', 'web.yml');
+/** The password whose bcrypt hash alertmanager/web.yml commits (replaced per installation by compose). */
+export const DEVELOPMENT_PASSWORD = 'quietcount-dev-password-change-me';
+
+interface Route {
+  group_wait?: string;
+  group_interval?: string;
+  repeat_interval?: string;
+  routes?: Route[];
+}
+
+export interface AlertmanagerTimings {
+  readonly groupWait: string;
+  readonly groupInterval: string;
+  readonly repeatInterval: string;
+}
+
+/**
+ * Writes `<dir>/alertmanager.yml`: the project's configuration with every webhook pointed at `webhookUrl` and, for
+ * a test that cannot wait minutes, every route's timings replaced. Routes, grouping, inhibition and receivers stay
+ * as committed. Returns the path.
+ */
+export async function writeAlertmanagerConfig(dir: string, webhookUrl: string, timings: AlertmanagerTimings): Promise<string> {
+  const config = parse(readFileSync(ALERTMANAGER_CONFIG, 'utf8')) as { route: Route; receivers: { webhook_configs?: { url: string }[] }[] };
+  let webhooks = 0;
+  for (const receiver of config.receivers) {
+    for (const webhook of receiver.webhook_configs ?? []) {
+      webhook.url = webhookUrl;
+      webhooks += 1;
+    }
+  }
+  if (webhooks === 0) throw new Error('alertmanager.yml has no webhook to point at the test receiver');
+  const retime = (route: Route): void => {
+    route.group_wait = timings.groupWait;
+    route.group_interval = timings.groupInterval;
+    route.repeat_interval = timings.repeatInterval;
+    for (const child of route.routes ?? []) retime(child);
+  };
+  retime(config.route);
+  const file = join(dir, 'alertmanager.yml');
+  await writeFile(file, stringify(config));
+  return file;
+}
 
 const STDERR_LINES_KEPT = 20;
 const STOP_TIMEOUT_MS = 10_000;

@@ -50,5 +50,11 @@ export async function startProjectPrometheus(options: ProjectPrometheusOptions):
     ...(options.scaleOut === undefined ? {} : { scaleOut: options.scaleOut }),
     ...(options.tuning === undefined ? {} : { tuning: options.tuning }),
   });
-  return startPrometheus({ configFile, port, ...(options.dataDir === undefined ? {} : { dataDir: options.dataDir }) });
+  return startPrometheus({
+    configFile,
+    port,
+    // As compose does: the links in alerts (generatorURL) point at this server, not at the machine's hostname.
+    extraFlags: [`--web.external-url=http://127.0.0.1:${String(port)}`],
+    ...(options.dataDir === undefined ? {} : { dataDir: options.dataDir }),
+  });
 }
