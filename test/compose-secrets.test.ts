@@ -1,8 +1,8 @@
 /**
  * deploy/init-secrets.sh, the `secrets` service of docker-compose.yml, run for real (POSIX sh, the real htpasswd),
- * and its output used the way the stack uses it: the generated web.yml passes `promtool check web-config` and makes
- * a real Prometheus accept the generated password and nothing else; every secret file a service of
- * docker-compose.yml names is one the script creates in that service's volume.
+ * and its output used the way the stack uses it: each generated web.yml passes `promtool check web-config` and makes
+ * a real Prometheus, or a real Alertmanager, accept the generated password and nothing else; every secret file a
+ * service of docker-compose.yml names is one the script creates in that service's volume.
  */
 import { execFile } from 'node:child_process';
 import { access, constants, mkdtemp, readFile, readdir, rm, stat } from 'node:fs/promises';
@@ -13,18 +13,22 @@ import { parse as parseYaml } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { promtool } from './support/promtool.ts';
 import { startPrometheus, type PrometheusServer } from './support/prometheus.ts';
+import { startAlertmanager, type AlertmanagerServer } from './support/alertmanager.ts';
 
 const run = promisify(execFile);
 const root = new URL('../', import.meta.url);
 const script = new URL('deploy/init-secrets.sh', root).pathname;
 const template = new URL('prometheus/web.yml', root).pathname;
+const alertmanagerTemplate = new URL('alertmanager/web.yml', root).pathname;
 const read = (path: string): Promise<string> => readFile(new URL(path, root), 'utf8');
 
-const SERVICES = ['app', 'prometheus', 'grafana'] as const;
+const SERVICES = ['app', 'prometheus', 'alertmanager', 'grafana'] as const;
 const SECRET = /^[A-Za-z0-9]{40}$/;
 /** Root hands each directory to its service's user, as in compose; anyone else can only hand it to themselves. */
 const uid = process.getuid?.() ?? 0;
-const owners = uid === 0 ? { app: 1000, prometheus: 65_534, grafana: 472 } : { app: uid, prometheus: uid, grafana: uid };
+const owners = uid === 0
+  ? { app: 1000, prometheus: 65_534, alertmanager: 65_534, grafana: 472 }
+  : { app: uid, prometheus: uid, alertmanager: uid, grafana: uid };
 
 async function htpasswdPath(): Promise<string> {
   const path = process.env.HTPASSWD_BIN ?? '/usr/bin/htpasswd';
@@ -43,8 +47,10 @@ async function initSecrets(secretsRoot: string): Promise<string> {
       PATH: `${join(htpasswd, '..')}:/usr/bin:/bin`,
       SECRETS_ROOT: secretsRoot,
       WEB_CONFIG_TEMPLATE: template,
+      ALERTMANAGER_WEB_CONFIG_TEMPLATE: alertmanagerTemplate,
       APP_UID: String(owners.app),
       PROMETHEUS_UID: String(owners.prometheus),
+      ALERTMANAGER_UID: String(owners.alertmanager),
       GRAFANA_UID: String(owners.grafana),
     },
   });
@@ -66,6 +72,7 @@ beforeAll(async () => {
   first = {
     app: await filesOf(join(secretsRoot, 'app')),
     prometheus: await filesOf(join(secretsRoot, 'prometheus')),
+    alertmanager: await filesOf(join(secretsRoot, 'alertmanager')),
     grafana: await filesOf(join(secretsRoot, 'grafana')),
   };
 });
@@ -77,9 +84,16 @@ afterAll(async () => {
 describe('init-secrets.sh', () => {
   it('creates one volume directory per service with random 40-character secrets, each secret shared where needed', () => {
     expect(Object.keys(first.app)).toEqual(['admin_token', 'metrics_token']);
-    expect(Object.keys(first.prometheus)).toEqual(['metrics_token', 'prometheus_password', 'web.yml']);
+    expect(Object.keys(first.prometheus)).toEqual(['alertmanager_password', 'metrics_token', 'prometheus_password', 'web.yml']);
+    expect(Object.keys(first.alertmanager)).toEqual(['web.yml']);
     expect(Object.keys(first.grafana)).toEqual(['admin_password', 'prometheus_password']);
-    const secrets = [first.app.admin_token, first.app.metrics_token, first.grafana.admin_password, first.grafana.prometheus_password];
+    const secrets = [
+      first.app.admin_token,
+      first.app.metrics_token,
+      first.grafana.admin_password,
+      first.grafana.prometheus_password,
+      first.prometheus.alertmanager_password,
+    ];
     for (const secret of secrets) expect(secret).toMatch(SECRET);
     expect(new Set(secrets).size).toBe(secrets.length);
     expect(first.prometheus.metrics_token).toBe(first.app.metrics_token);
@@ -101,9 +115,12 @@ describe('init-secrets.sh', () => {
     }
   });
 
-  it('writes the project web.yml with only the hash of this installation password in place of the committed one', async () => {
-    const committed = (await read('prometheus/web.yml')).split('\n');
-    const generated = first.prometheus['web.yml']?.split('\n') ?? [];
+  it.each([
+    ['prometheus', 'prometheus/web.yml'],
+    ['alertmanager', 'alertmanager/web.yml'],
+  ] as const)('writes the %s web.yml of the project with only the hash of this installation password in place of the committed one', async (service, path) => {
+    const committed = (await read(path)).split('\n');
+    const generated = first[service]['web.yml']?.split('\n') ?? [];
     expect(generated).toHaveLength(committed.length);
     const changed = generated.flatMap((line, index) => (line === committed[index] ? [] : [line]));
     expect(changed).toEqual([expect.stringMatching(/^ {2}quietcount: \$2y\$12\$[./A-Za-z0-9]{53}$/) as unknown]);
@@ -116,9 +133,14 @@ describe('init-secrets.sh', () => {
     expect(await filesOf(join(secretsRoot, 'grafana'))).toEqual(first.grafana);
     const prometheus = await filesOf(join(secretsRoot, 'prometheus'));
     expect(prometheus.metrics_token).toBe(first.prometheus.metrics_token);
+    expect(prometheus.alertmanager_password).toBe(first.prometheus.alertmanager_password);
     // A new salt, the same password.
     expect(prometheus['web.yml']).not.toBe(first.prometheus['web.yml']);
-    expect((await promtool(['check', 'web-config', join(secretsRoot, 'prometheus', 'web.yml')])).status).toBe(0);
+    const alertmanager = await filesOf(join(secretsRoot, 'alertmanager'));
+    expect(alertmanager['web.yml']).not.toBe(first.alertmanager['web.yml']);
+    for (const service of ['prometheus', 'alertmanager']) {
+      expect((await promtool(['check', 'web-config', join(secretsRoot, service, 'web.yml')])).status, service).toBe(0);
+    }
   });
 
   it('fails, creating nothing, when the template has no entry for the Prometheus user', async () => {
@@ -166,18 +188,54 @@ describe('the generated web.yml in a real Prometheus', () => {
   });
 });
 
+describe('the generated Alertmanager web.yml in a real Alertmanager', () => {
+  let alertmanager: AlertmanagerServer;
+
+  beforeAll(async () => {
+    const password = first.prometheus.alertmanager_password ?? '';
+    alertmanager = await startAlertmanager({
+      configFile: new URL('alertmanager/alertmanager.yml', root).pathname,
+      webConfigFile: join(secretsRoot, 'alertmanager', 'web.yml'),
+      basicAuth: { username: 'quietcount', password },
+    });
+  });
+
+  afterAll(async () => {
+    await alertmanager.close();
+  });
+
+  const status = async (password?: string): Promise<number> => {
+    const headers: Record<string, string> = password === undefined ? {} : { authorization: `Basic ${Buffer.from(`quietcount:${password}`).toString('base64')}` };
+    return (await fetch(`${alertmanager.url}/api/v2/status`, { headers })).status;
+  };
+
+  it('answers the password Prometheus sends (its alertmanager_password)', async () => {
+    expect(await status(first.prometheus.alertmanager_password)).toBe(200);
+    expect(await alertmanager.get('/api/v2/status')).toMatchObject({ cluster: { status: 'disabled' } });
+  });
+
+  it('refuses no password, a wrong one, and the committed development one', async () => {
+    expect(await status()).toBe(401);
+    expect(await status('wrong')).toBe(401);
+    expect(await status('quietcount-dev-password-change-me')).toBe(401);
+  });
+});
+
 describe('docker-compose.yml and the generated secrets', () => {
   it('names, in every service, only secret files the script creates in that service volume', async () => {
     const compose = parseYaml(await read('docker-compose.yml')) as {
       services: Record<string, { environment?: Record<string, string>; command?: string[] }>;
     };
-    // Configuration lines, not comments (prometheus.yml comments out a remote_write example with its own secret).
+    // Configuration lines, not comments (prometheus.yml and alertmanager.yml comment out examples with their own
+    // secrets: remote_write, Slack, email).
     const configLines = async (path: string): Promise<string[]> => (await read(path)).split('\n').filter((line) => !line.trim().startsWith('#'));
     const prometheusConfig = await configLines('prometheus.yml');
     const datasource = await configLines('grafana/provisioning/datasources/prometheus.yaml');
+    const alertmanagerConfig = await configLines('alertmanager/alertmanager.yml');
     const referenced: Record<(typeof SERVICES)[number], string[]> = {
       app: Object.values(compose.services.app?.environment ?? {}),
       prometheus: [...(compose.services.prometheus?.command ?? []), ...prometheusConfig],
+      alertmanager: [...(compose.services.alertmanager?.command ?? []), ...alertmanagerConfig],
       grafana: [...Object.values(compose.services.grafana?.environment ?? {}), ...datasource],
     };
     for (const service of SERVICES) {

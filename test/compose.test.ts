@@ -1,8 +1,9 @@
 /**
  * docker-compose.yml and the Dockerfile, checked without a Docker engine (there is none here): the compose file is
  * valid against the Compose Specification's JSON schema, and the rules of the stack hold: pinned images, 180-day
- * retention, no write path into Prometheus, ports on localhost only, secrets and data in named volumes, a locked-down
- * Grafana reading the provisioning and dashboards of this repo, a non-root app image with a healthcheck.
+ * retention, no write path into Prometheus, ports on localhost only, secrets and data in named volumes, Alertmanager
+ * behind basic auth with the repo's configuration and no cluster port, a locked-down Grafana reading the provisioning
+ * and dashboards of this repo, a non-root app image with a healthcheck.
  */
 import { readFile } from 'node:fs/promises';
 import { Ajv2019 } from 'ajv/dist/2019.js';
@@ -40,7 +41,14 @@ const FORBIDDEN_PROMETHEUS_FLAGS = [
   /--enable-feature=.*remote-write-receiver/,
   /--web\.enable-otlp-receiver/,
 ];
-const PUBLISHED = { app: '127.0.0.1:8080:8080', grafana: '127.0.0.1:3000:3000', prometheus: '127.0.0.1:9090:9090' };
+const PUBLISHED = {
+  app: '127.0.0.1:8080:8080',
+  grafana: '127.0.0.1:3000:3000',
+  prometheus: '127.0.0.1:9090:9090',
+  alertmanager: '127.0.0.1:9093:9093',
+};
+/** The services that read secrets, each from its own volume. */
+const SECRET_READERS = ['app', 'prometheus', 'alertmanager', 'grafana'];
 
 /** The `format`s the compose schema uses, as the Compose Specification defines them. */
 const COMPOSE_FORMATS: Readonly<Record<string, RegExp>> = {
@@ -121,6 +129,7 @@ describe('docker-compose.yml', () => {
     }
     expect(service('prometheus').image).toMatch(/^prom\/prometheus:v3\./);
     expect(service('grafana').image).toMatch(/^grafana\/grafana:13\./);
+    expect(service('alertmanager').image).toMatch(/^prom\/alertmanager:v0\./);
   });
 
   it('runs Prometheus with 180 days of retention, its config, rules and web config, and no write or admin path', () => {
@@ -129,6 +138,8 @@ describe('docker-compose.yml', () => {
     expect(command).toContain('--storage.tsdb.retention.time=180d');
     expect(command).toContain('--config.file=/etc/prometheus/prometheus.yml');
     expect(command.filter((flag) => flag.startsWith('--web.config.file='))).toHaveLength(1);
+    // Alerts link back to the published Prometheus, not to the container's hostname.
+    expect(command).toContain(`--web.external-url=http://localhost:${PUBLISHED.prometheus.split(':').at(-1) ?? ''}`);
     for (const forbidden of FORBIDDEN_PROMETHEUS_FLAGS) {
       expect(text, String(forbidden)).not.toMatch(new RegExp(`^\\s*-\\s*${forbidden.source}`, 'm'));
       expect(command.some((flag) => forbidden.test(flag)), String(forbidden)).toBe(false);
@@ -140,7 +151,35 @@ describe('docker-compose.yml', () => {
     expect(volumes.get('/prometheus')?.source).toBe('prometheus-data');
   });
 
-  it('publishes only the app, Grafana and Prometheus, on 127.0.0.1, and never the metrics listener', () => {
+  it('runs Alertmanager with the repo configuration, basic auth, a named data volume and no cluster port', () => {
+    const alertmanager = service('alertmanager');
+    const command = alertmanager.command ?? [];
+    expect(command).toContain('--config.file=/etc/alertmanager/alertmanager.yml');
+    expect(command).toContain('--storage.path=/alertmanager');
+    expect(command).toContain('--web.config.file=/run/secrets/web.yml');
+    // An empty listen address switches clustering off: no gossip port on 0.0.0.0:9094.
+    expect(command).toContain('--cluster.listen-address=');
+    const volumes = mounts(alertmanager);
+    expect(volumes.get('/etc/alertmanager/alertmanager.yml')).toEqual({ source: './alertmanager/alertmanager.yml', readOnly: true });
+    expect(volumes.get('/alertmanager')?.source).toBe('alertmanager-data');
+  });
+
+  it('sends the alerts from Prometheus to the alertmanager service, and from there to the alert-log service', async () => {
+    const config = parseYaml(await read('prometheus.yml')) as { alerting: { alertmanagers: { static_configs: { targets: string[] }[] }[] } };
+    const targets = config.alerting.alertmanagers.flatMap((alertmanager) => alertmanager.static_configs.flatMap((group) => group.targets));
+    expect(targets).toEqual([`alertmanager:${PUBLISHED.alertmanager.split(':').at(-1) ?? ''}`]);
+    const { receivers } = parseYaml(await read('alertmanager/alertmanager.yml')) as { receivers: { webhook_configs: { url: string }[] }[] };
+    const hooks = new Set(receivers.flatMap((receiver) => receiver.webhook_configs.map((hook) => new URL(hook.url).host)));
+    // The app image's PORT, which the alert log listens on (and its healthcheck probes).
+    expect([...hooks]).toEqual([`alert-log:${/^\s*PORT=(\d+)/m.exec(dockerfile)?.[1] ?? ''}`]);
+    const alertLog = service('alert-log');
+    expect(alertLog.build).toBe('.');
+    expect(alertLog.command).toEqual(['node', 'src/app/alert-log-main.ts']);
+    expect(alertLog.healthcheck).toBeUndefined();
+    expect(service('alertmanager').depends_on?.['alert-log']).toEqual({ condition: 'service_started' });
+  });
+
+  it('publishes only the app, Grafana, Prometheus and Alertmanager, on 127.0.0.1, and never the metrics listener', () => {
     const published = Object.fromEntries(
       Object.entries(compose.services).flatMap(([name, { ports }]) => (ports === undefined ? [] : [[name, ports]])),
     );
@@ -157,6 +196,7 @@ describe('docker-compose.yml', () => {
     }
     expect(mounts(service('app')).get('/app/data')?.source).toBe('app-data');
     expect(mounts(service('grafana')).get('/var/lib/grafana')?.source).toBe('grafana-data');
+    expect(mounts(service('alertmanager')).get('/alertmanager')?.source).toBe('alertmanager-data');
   });
 
   it('creates the secrets first, and starts nothing that reads them before that succeeded', () => {
@@ -164,7 +204,8 @@ describe('docker-compose.yml', () => {
     expect(secrets.entrypoint).toEqual(['/bin/sh', '/init/init-secrets.sh']);
     expect(mounts(secrets).get('/init/init-secrets.sh')).toEqual({ source: './deploy/init-secrets.sh', readOnly: true });
     expect(mounts(secrets).get('/init/web.yml')).toEqual({ source: './prometheus/web.yml', readOnly: true });
-    for (const name of ['app', 'prometheus', 'grafana']) {
+    expect(mounts(secrets).get('/init/alertmanager-web.yml')).toEqual({ source: './alertmanager/web.yml', readOnly: true });
+    for (const name of SECRET_READERS) {
       expect(service(name).depends_on?.secrets, name).toEqual({ condition: 'service_completed_successfully' });
       const secretVolume = mounts(service(name)).get('/run/secrets');
       expect(secretVolume, name).toEqual({ source: `${name}-secrets`, readOnly: true });

@@ -298,7 +298,7 @@ describe('every panel query', () => {
 
   it('selects only catalog metrics, recording rules of prometheus/rules/, and Prometheus or Node.js process metrics', () => {
     const processMetrics = /^(process|nodejs)_[a-z0-9_]+$/;
-    const prometheusMetrics = /^(up|scrape_[a-z_]+|prometheus_tsdb_[a-z_]+)$/;
+    const prometheusMetrics = /^(up|scrape_[a-z_]+|prometheus_(tsdb|notifications|remote_storage)_[a-z_]+)$/;
     for (const target of parsed) {
       for (const name of metricNamesIn(target)) {
         if (name.includes(':')) expect(recordedRules, `${where(target.target)}: rule ${name}`).toContain(name);
@@ -365,6 +365,18 @@ describe('every panel query', () => {
         }
       }
     }
+  });
+
+  it("reads only Prometheus' own metrics that its self-scrape job keeps (prometheus.yml drops the others)", () => {
+    type Job = { job_name: string; metric_relabel_configs?: { source_labels?: string[]; regex?: string; action?: string }[] };
+    const selfScrape = (prometheusConfig.scrape_configs as Job[]).find((job) => job.job_name === PROMETHEUS_JOB);
+    const keep = selfScrape?.metric_relabel_configs?.find((rule) => rule.action === 'keep' && rule.source_labels?.join() === '__name__');
+    expect(keep?.regex).toBeDefined();
+    // Prometheus anchors relabel regexes at both ends.
+    const kept = new RegExp(`^(?:${keep?.regex ?? ''})$`);
+    const own = [...new Set(parsed.flatMap((target) => metricNamesIn(target)).filter((name) => name.startsWith('prometheus_')))];
+    expect(own.length).toBeGreaterThan(0);
+    expect(own.filter((name) => !kept.test(name))).toEqual([]);
   });
 
   it('names scrape jobs and an interval that prometheus.yml has', () => {

@@ -232,7 +232,7 @@ beforeAll(async () => {
     metricsToken: METRICS_TOKEN,
     appTargets: appTargets(),
     dataDir,
-    ruleIntervals: { [DAYS_GROUP]: DAYS_GROUP_INTERVAL },
+    tuning: { groupIntervals: { [DAYS_GROUP]: DAYS_GROUP_INTERVAL } },
   });
   cleanups.push(() => prometheus.close());
 

@@ -1,6 +1,7 @@
 /**
  * Telemetry health: is quietcount itself working and within its bounds? Rejections by reason, increments diverted to
- * `__other__`, the scrape (duration, samples, targets up), Prometheus storage and retention, and the app process.
+ * `__other__`, the scrape (duration, samples, targets up), Prometheus storage and retention, alerts delivered to
+ * Alertmanager and samples shipped by remote_write, and the app process.
  */
 import { RowBuilder } from '@grafana/grafana-foundation-sdk/dashboard';
 import { ReduceDataOptionsBuilder } from '@grafana/grafana-foundation-sdk/common';
@@ -42,7 +43,7 @@ export function telemetryHealthDashboard(catalog: CatalogModel): ClassicDashboar
   const jobs: Jobs = { name: job, app: matcher('job', '=', job), prometheus: matcher('job', '=', prometheusJob) };
   return appDashboard(catalog, 'telemetry-health')
     .description(
-      'Is quietcount itself working and within its bounds: rejected increments, ids diverted to "__other__", the scrape, Prometheus retention and storage, and the app process.',
+      'Is quietcount itself working and within its bounds: rejected increments, ids diverted to "__other__", the scrape, Prometheus retention and storage, alerts delivered and samples shipped to a central store, and the app process.',
     )
     .time({ from: 'now-7d', to: 'now' })
     .withVariable(datasourceVariable())
@@ -60,6 +61,11 @@ export function telemetryHealthDashboard(catalog: CatalogModel): ClassicDashboar
     .withPanel(historyPanel(jobs))
     .withPanel(headSeriesPanel(jobs))
     .withPanel(storagePanel(jobs))
+    .withRow(new RowBuilder('Alerts and remote write'))
+    .withPanel(alertmanagersPanel(jobs))
+    .withPanel(alertNotificationsPanel(jobs))
+    .withPanel(remoteWriteLagPanel(jobs))
+    .withPanel(remoteWriteFailuresPanel(jobs))
     .withRow(new RowBuilder('App process'))
     .withPanel(cpuPanel(jobs))
     .withPanel(memoryPanel(jobs))
@@ -221,6 +227,61 @@ function storagePanel(jobs: Jobs): TimeSeriesPanel {
     width: 8,
     height: 8,
   }).withTarget(rangeQuery(`max(prometheus_tsdb_storage_blocks_bytes{${jobs.prometheus}})`, 'blocks'));
+}
+
+/**
+ * `or on() vector(0)`: 0 rather than "No data" while the counter has no series yet (Prometheus creates the series
+ * of an Alertmanager or a remote_write queue once it is configured).
+ */
+const perSecondOrZero = (counter: string, jobs: Jobs): string =>
+  `sum(rate(${counter}{${jobs.prometheus}}[$__rate_interval])) or on() vector(0)`;
+
+function alertmanagersPanel(jobs: Jobs): StatPanel {
+  return lastValueStat({
+    title: 'Alertmanagers reached',
+    description: 'Alertmanagers Prometheus knows and sends alerts to (prometheus.yml, alerting). 0 means alerts fire and reach no one.',
+    unit: units.Short,
+    width: 4,
+    height: 8,
+  }).withTarget(rangeQuery(`max(prometheus_notifications_alertmanagers_discovered{${jobs.prometheus}})`, 'alertmanagers'));
+}
+
+function alertNotificationsPanel(jobs: Jobs): TimeSeriesPanel {
+  return timeSeries({
+    title: 'Alerts sent to Alertmanager',
+    description: 'Alerts Prometheus sent to Alertmanager per second (firing ones again every minute while they last, resolved ones once), send errors, and alerts dropped after errors (lost). Errors mean a wrong alertmanager_password or an Alertmanager down. Whether Alertmanager reached its receivers is on its own /metrics: alertmanager_notifications_failed_total.',
+    unit: units.CountsPerSecond,
+    width: 8,
+    height: 8,
+  })
+    .withTarget(rangeQuery(perSecondOrZero('prometheus_notifications_sent_total', jobs), 'sent', 'A'))
+    .withTarget(rangeQuery(perSecondOrZero('prometheus_notifications_errors_total', jobs), 'errors', 'B'))
+    .withTarget(rangeQuery(perSecondOrZero('prometheus_notifications_dropped_total', jobs), 'dropped', 'C'));
+}
+
+function remoteWriteLagPanel(jobs: Jobs): TimeSeriesPanel {
+  const newest = `prometheus_remote_storage_highest_timestamp_in_seconds{${jobs.prometheus}}`;
+  const sent = `prometheus_remote_storage_queue_highest_sent_timestamp_seconds{${jobs.prometheus}}`;
+  return timeSeries({
+    title: 'Remote write lag',
+    description: 'How far the central store is behind this Prometheus, per remote_write queue: the newest sample appended minus the newest one the store accepted. A few seconds when healthy; it grows while the store is unreachable, and shrinks back once the samples kept in the WAL are sent. 0 without remote_write.',
+    unit: units.Seconds,
+    width: 6,
+    height: 8,
+  }).withTarget(rangeQuery(`max by (remote_name) (${newest} - ignoring(remote_name, url) group_right ${sent}) or on() vector(0)`, '{{remote_name}}'));
+}
+
+function remoteWriteFailuresPanel(jobs: Jobs): TimeSeriesPanel {
+  return timeSeries({
+    title: 'Remote write samples retried, failed, dropped',
+    description: 'Samples per second that remote_write had to send again (retried: the store was unreachable or overloaded; they are kept and sent later), that the store refused for good (failed: a wrong password or tenant; lost), and dropped before sending (lost). Anything but retries means missing counts in the central store. 0 without remote_write.',
+    unit: units.CountsPerSecond,
+    width: 6,
+    height: 8,
+  })
+    .withTarget(rangeQuery(perSecondOrZero('prometheus_remote_storage_samples_retried_total', jobs), 'retried', 'A'))
+    .withTarget(rangeQuery(perSecondOrZero('prometheus_remote_storage_samples_failed_total', jobs), 'failed', 'B'))
+    .withTarget(rangeQuery(perSecondOrZero('prometheus_remote_storage_samples_dropped_total', jobs), 'dropped', 'C'));
 }
 
 function cpuPanel(jobs: Jobs): TimeSeriesPanel {
