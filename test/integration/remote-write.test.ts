@@ -22,7 +22,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatIsoDay, utcDayStart } from '../../src/common/utc-days.ts';
 import { buildDashboards } from '../../src/generate/dashboards/dashboards.ts';
-import { RULE_STEP } from '../../src/generate/dashboards/prometheus-names.ts';
+import { DAILY_USAGE, RULE_STEP, USAGE_TILES } from '../../src/generate/dashboards/prometheus-names.ts';
 import { dashboardTargets, interpolate, type DashboardTarget } from '../../src/generate/dashboards/targets.ts';
 import { startTestApp, type TestApp } from '../support/app.ts';
 import { DEVELOPMENT_PASSWORD } from '../support/alertmanager.ts';
@@ -37,10 +37,14 @@ import { ENDPOINTS, SentTraffic } from '../support/sent-traffic.ts';
 const METRICS_TOKEN = 'remote-write-metrics-token-0123456789';
 /** prometheus/web.yml's user; its committed hash is the development password's. */
 const CENTRAL_USER = 'quietcount';
+/** The days group's rules: 5-minute tiles, and one sample per UTC day just before midnight. */
+const TILES_RULE = USAGE_TILES;
+const UTC_DAY_RULE = DAILY_USAGE;
+
 const TUNING: TestTuning = {
   scrapeInterval: '5s',
   scrapeTimeout: '5s',
-  groupIntervals: { 'quietcount-rates': '10s', 'quietcount-windows': '20s', 'quietcount-alerts': '10s' },
+  groupIntervals: { 'quietcount-rates': '10s', 'quietcount-windows': '20s', 'quietcount-days': '20s', 'quietcount-alerts': '10s' },
 };
 const OUTAGE_MS = 60_000;
 const UNKNOWN_EVENT = 999_999;
@@ -291,27 +295,30 @@ describe('edge Prometheus servers remote-writing to a central store', () => {
       }),
     );
     expect(compared.filter(({ problems }) => problems.length > 0).map(({ name, problems }) => ({ name, problems }))).toEqual([]);
-    // Not vacuous: only what needs history before today (retention on 2.42, daily totals of whole days) is empty.
     // Not vacuous: every panel has data but those that cannot yet. A metric newer than this Prometheus (Retention in
-    // force on 2.42), and the totals of whole UTC days, which need a midnight since the test began.
+    // force on 2.42), and the whole UTC days, whose rule writes its one sample a day just before midnight.
     const midnightSinceStart = utcDayStart(at.getTime()) >= testStartMs;
     const cannotHaveData = (panel: DashboardTarget): boolean =>
-      panel.minimumPrometheusVersion !== undefined || (!midnightSinceStart && panel.expr.includes(':1d]'));
+      panel.minimumPrometheusVersion !== undefined || (!midnightSinceStart && (panel.expr.includes(':1d]') || panel.expr.includes(UTC_DAY_RULE)));
     const unexplained = compared.filter(({ panel, series }) => series === 0 && !cannotHaveData(panel));
     expect(unexplained.map(({ name }) => name)).toEqual([]);
 
     // The store evaluates nothing: the rules' outputs it holds are edge-a's, labelled by it.
     expect((await central.get('/api/v1/rules')) as { groups: unknown[] }).toEqual({ groups: [] });
-    expect(await single(central, 'count(event_name_event_id:analytics_events:increase1d{cluster="edge-a"})')).toBeGreaterThan(0);
-    expect(await single(central, 'count(event_name_event_id:analytics_events:increase1d{cluster!="edge-a"})')).toBeUndefined();
+    expect(await single(central, `count(${TILES_RULE}{cluster="edge-a"})`)).toBeGreaterThan(0);
+    expect(await single(central, `count(${TILES_RULE}{cluster!="edge-a"})`)).toBeUndefined();
   });
 
   it('adds a second edge up: raw sums, the report and the product usage panels are the two edges\' together', { timeout: 3 * CATCH_UP_MS }, async () => {
     appB = await startTestApp({ METRICS_TOKEN });
     edgeB = await startEdge('edge-b', appB);
-    // Twice, each after a scrape: the first round creates the series, the second is what rate() and increase() see.
+    // Twice, each after a scrape: rate() and increase() have two rounds to see.
     await sendBetweenScrapes(edgeB, instance(appB), () => usageRound(appB, sentB));
     await sendBetweenScrapes(edgeB, instance(appB), () => usageRound(appB, sentB));
+    // Edge-b has scraped every count it was sent (its new series showed 0 first, then their counts).
+    const sentToB = [...sentB.usage.values()].reduce((sum, count) => sum + count, 0);
+    const total = (sums: Map<string, number>): number => [...sums.values()].reduce((sum, count) => sum + count, 0);
+    await pollUntil(async () => total(await rawSums(edgeB)), (counted) => counted === sentToB, CATCH_UP_MS);
     // Both apps count on events 1 and 2: the same label sets but `instance` and `cluster`.
     const perEdge = async (): Promise<Map<string, number>> => summedCounts([await rawSums(edgeA), await rawSums(edgeB)]);
     const together = await pollUntil(
@@ -325,7 +332,7 @@ describe('edge Prometheus servers remote-writing to a central store', () => {
     expect(await report(central, true)).toEqual(summedCounts([await report(edgeA, false), await report(edgeB, false)]));
 
     // The rules of edge-b have run on its traffic (its 20s group), and the store has their outputs.
-    const dailyRule = 'sum(event_name_event_id:analytics_events:increase1d)';
+    const dailyRule = `sum(${TILES_RULE})`;
     expect(await pollUntil(async () => (await single(edgeB, dailyRule)) ?? 0, (total) => total > 0, CATCH_UP_MS)).toBeGreaterThan(0);
     await pollUntil(() => lagOf(edgeB), (seconds) => seconds < 10, CATCH_UP_MS);
     const at = new Date(Date.now() - 15_000);
