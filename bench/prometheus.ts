@@ -27,7 +27,7 @@ import { dashboardTargets, interpolate, type DashboardTarget } from '../src/gene
 import { DEFAULT_MAX_EVENT_IDS } from '../src/schema/bounds.ts';
 import { startPrometheus, type PrometheusServer } from '../test/support/prometheus.ts';
 import { PROMETHEUS_DIR } from '../test/support/prometheus-config.ts';
-import { fixed, median, table } from './support.ts';
+import { fixed, inParallel, median, table } from './support.ts';
 import { BLOCK_SECONDS, blocksIn, bytesIn, chunkBytesIn, importOpenMetrics, importRules, type Block } from './tsdb.ts';
 import { ruleSeriesCount, seriesCount, UsageHistory, type HistoryFile, type HistoryShape } from './usage-history.ts';
 
@@ -72,17 +72,6 @@ const secondsSince = (since: number) => (performance.now() - since) / 1000;
 const sum = (values: number[]) => values.reduce((total, value) => total + value, 0);
 const verdict = (met: boolean) => (met ? 'met' : 'MISSED');
 
-/** Runs `run` over `tasks` with at most PARALLEL at a time. */
-async function inParallel<T>(tasks: Iterable<T> | AsyncIterable<T>, run: (task: T) => Promise<void>): Promise<void> {
-  const running = new Set<Promise<void>>();
-  for await (const task of tasks) {
-    while (running.size >= PARALLEL) await Promise.race(running);
-    const started: Promise<void> = run(task).finally(() => running.delete(started));
-    running.add(started);
-  }
-  await Promise.all(running);
-}
-
 interface RuleGroup {
   name: string;
   interval?: string;
@@ -126,7 +115,7 @@ async function backfillHistory(history: UsageHistory, root: string, daysDir: str
     for await (const file of history.dayRuleFiles(root, DAILY_USAGE, BLOCK_SECONDS)) yield { ...file, into: daysDir };
     for await (const file of history.rawCounterFiles(root)) yield { ...file, into: rawDir };
   }
-  await inParallel(files(), async (file) => {
+  await inParallel(PARALLEL, files(), async (file) => {
     await importOpenMetrics(file.path, file.into);
     await rm(file.path);
   });

@@ -16,7 +16,7 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { DEFAULT_MAX_EVENT_IDS, OTHER } from '../src/schema/bounds.ts';
 import { startPrometheus, type PrometheusServer } from '../test/support/prometheus.ts';
-import { fixed, median, seededRandom, table } from './support.ts';
+import { fixed, inParallel, median, seededRandom, table } from './support.ts';
 import { BLOCK_SECONDS, blocksIn, bytesIn, chunkBytesIn, importOpenMetrics, type Block } from './tsdb.ts';
 
 const benchStarted = performance.now();
@@ -121,16 +121,6 @@ async function* candidateFiles(candidate: Candidate, dir: string): AsyncGenerato
   }
 }
 
-async function inParallel<T>(tasks: AsyncIterable<T>, run: (task: T) => Promise<void>): Promise<void> {
-  const running = new Set<Promise<void>>();
-  for await (const task of tasks) {
-    while (running.size >= PARALLEL) await Promise.race(running);
-    const started: Promise<void> = run(task).finally(() => running.delete(started));
-    running.add(started);
-  }
-  await Promise.all(running);
-}
-
 async function untilMerged(prometheus: PrometheusServer, windows: number): Promise<void> {
   const deadline = Date.now() + COMPACTION_TIMEOUT_MS;
   while (Date.now() < deadline) {
@@ -151,7 +141,7 @@ try {
   for (const candidate of CANDIDATES) {
     const dir = join(root, candidate.metric.replaceAll(':', '_'));
     await mkdir(dir);
-    await inParallel(candidateFiles(candidate, root), async (file) => {
+    await inParallel(PARALLEL, candidateFiles(candidate, root), async (file) => {
       await importOpenMetrics(file, dir);
       await rm(file);
     });

@@ -22,6 +22,17 @@ export function interleavedMedians(candidates: Record<string, () => number>, rou
   return Object.fromEntries(Object.entries(samples).map(([name, values]) => [name, median(values)]));
 }
 
+/** Runs `run` over `tasks` with at most `parallel` at a time. */
+export async function inParallel<T>(parallel: number, tasks: Iterable<T> | AsyncIterable<T>, run: (task: T) => Promise<void>): Promise<void> {
+  const running = new Set<Promise<void>>();
+  for await (const task of tasks) {
+    while (running.size >= parallel) await Promise.race(running);
+    const started: Promise<void> = run(task).finally(() => running.delete(started));
+    running.add(started);
+  }
+  await Promise.all(running);
+}
+
 export function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);
