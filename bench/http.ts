@@ -1,14 +1,19 @@
 /**
  * HTTP overhead: the reference app's directory route (full pages of visible profiles from SQLite, several events)
  * under autocannon on loopback, without HTTP instrumentation, with quietcount's middleware, and with
- * express-prom-bundle. Each app runs in its own process (bench/http-app.ts); the load comes from this one. Rounds are
- * interleaved, each starting one variant later than the previous (A B C, B C A, …) so no variant always runs right
- * after the same neighbour. Goal: the app's CPU time per request with quietcount's middleware under +2% of the
- * uninstrumented app's (its main thread's CPU time), with the spread of the per-round figures (interquartile range)
- * narrower than the goal; throughput beside it. CPU time per request is the app's own, so a neighbour's load on the
- * machine moves it far less than it moves throughput.
+ * express-prom-bundle. Each app runs in its own process (bench/http-app.ts); the load comes from this one.
+ *
+ * On a shared VM the speed of a core moves by several percent from one second to the next, and a process's JIT and
+ * memory layout make it a few percent faster or slower than another process running the same code. So the three
+ * apps are loaded at the same time, all pinned to one core (the load generator to the other), where they share
+ * that core's speed and the scheduler's fair share; and each launch starts fresh processes, several launches of a
+ * few rounds each, so that no one process's luck decides. Goal: the app's CPU time per request (its main thread)
+ * with quietcount's middleware under +2% of the uninstrumented app's in the same round, with the spread of the
+ * per-round figures (interquartile range) narrower than the goal; throughput beside it. Without `taskset` (Linux's
+ * util-linux) or a second core, the apps run unpinned.
  */
-import { fork, type ChildProcess } from 'node:child_process';
+import { execFileSync, fork, type ChildProcess } from 'node:child_process';
+import { availableParallelism } from 'node:os';
 import autocannon from 'autocannon';
 import type { CpuMessage, ReadyMessage, Variant } from './http-app.ts';
 import { fixed, median, quantile, table } from './support.ts';
@@ -21,7 +26,11 @@ const CANDIDATES: readonly { variant: Variant; label: string }[] = [
 const CONNECTIONS = 50;
 const SECONDS = 4;
 const WARMUP_SECONDS = 3;
-const ROUNDS = 15;
+const LAUNCHES = 8;
+const ROUNDS_PER_LAUNCH = 3;
+/** The apps' core and the load generator's. */
+const APP_CPU = '1';
+const LOAD_CPU = '0';
 const GOAL_MAX_CPU_COST = 0.02;
 const READY_TIMEOUT_MS = 30_000;
 
@@ -29,8 +38,22 @@ interface RunningApp extends ReadyMessage {
   readonly child: ChildProcess;
 }
 
-function startApp(variant: Variant): Promise<RunningApp> {
-  const child = fork(new URL('./http-app.ts', import.meta.url), [variant], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+/** Pins this process (every thread) to the load generator's core; false when that cannot be done here. */
+function pinLoadGenerator(): boolean {
+  if (availableParallelism() < 2) return false;
+  try {
+    execFileSync('taskset', ['--all-tasks', '--cpu-list', '--pid', LOAD_CPU, String(process.pid)], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function startApp(variant: Variant, pinned: boolean): Promise<RunningApp> {
+  const child = fork(new URL('./http-app.ts', import.meta.url), [variant], {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    ...(pinned ? { execPath: 'taskset', execArgv: ['--cpu-list', APP_CPU, process.execPath] } : {}),
+  });
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill();
@@ -76,74 +99,96 @@ interface Run {
   readonly cpuMicrosPerRequest: number;
 }
 
-async function load(app: RunningApp, seconds: number): Promise<Run> {
-  const cpuBefore = await cpuMicros(app);
-  const result = await autocannon({
-    url: app.url,
-    connections: CONNECTIONS,
-    duration: seconds,
-    requests: app.paths.map((path) => ({ method: 'GET', path })),
+/**
+ * Loads every app at once for `seconds`. Each app's CPU time is read before any load starts and after every load
+ * has ended, so all apps are measured over the same window (an app whose load ended first is idle, using no CPU).
+ */
+async function loadAll(apps: readonly RunningApp[], seconds: number): Promise<Run[]> {
+  const cpuBefore = await Promise.all(apps.map(cpuMicros));
+  const results = await Promise.all(
+    apps.map((app) =>
+      autocannon({ url: app.url, connections: CONNECTIONS, duration: seconds, requests: app.paths.map((path) => ({ method: 'GET', path })) }),
+    ),
+  );
+  const cpuAfter = await Promise.all(apps.map(cpuMicros));
+  return results.map((result, index) => {
+    // A benchmark of error pages would measure nothing we care about.
+    if (result.errors > 0 || result.non2xx > 0) {
+      throw new Error(`${apps[index]?.url ?? ''}: ${String(result.errors)} connection errors, ${String(result.non2xx)} non-2xx responses`);
+    }
+    const cpu = (cpuAfter[index] ?? 0) - (cpuBefore[index] ?? 0);
+    return { perSecond: result.requests.total / result.duration, p99Ms: result.latency.p99, cpuMicrosPerRequest: cpu / result.requests.total };
   });
-  // A benchmark of error pages would measure nothing we care about.
-  if (result.errors > 0 || result.non2xx > 0) {
-    throw new Error(`${app.url}: ${String(result.errors)} connection errors, ${String(result.non2xx)} non-2xx responses`);
-  }
-  const cpu = (await cpuMicros(app)) - cpuBefore;
-  return { perSecond: result.requests.total / result.duration, p99Ms: result.latency.p99, cpuMicrosPerRequest: cpu / result.requests.total };
 }
 
-const apps: RunningApp[] = [];
-try {
-  for (const { variant } of CANDIDATES) apps.push(await startApp(variant));
-  for (const app of apps) await load(app, WARMUP_SECONDS);
-  const rounds = apps.map(() => [] as Run[]);
-  for (let round = 0; round < ROUNDS; round += 1) {
-    for (let turn = 0; turn < apps.length; turn += 1) {
-      const index = (round + turn) % apps.length;
-      const app = apps[index];
-      if (app !== undefined) rounds[index]?.push(await load(app, SECONDS));
+const pinned = pinLoadGenerator();
+const rounds = CANDIDATES.map(() => [] as Run[]);
+for (let launch = 0; launch < LAUNCHES; launch += 1) {
+  // Each launch starts the apps in another order, so none is always the first one forked and loaded.
+  const order = CANDIDATES.map((_, turn) => (launch + turn) % CANDIDATES.length);
+  const apps: RunningApp[] = [];
+  try {
+    for (const index of order) apps.push(await startApp(CANDIDATES[index]?.variant ?? 'none', pinned));
+    await loadAll(apps, WARMUP_SECONDS);
+    for (let round = 0; round < ROUNDS_PER_LAUNCH; round += 1) {
+      const runs = await loadAll(apps, SECONDS);
+      runs.forEach((run, turn) => rounds[order[turn] ?? 0]?.push(run));
     }
+  } finally {
+    await Promise.all(apps.map(stopApp));
   }
-  const baseline = rounds[0] ?? [];
-  // Each round's figure divided by the uninstrumented app's in the same round: a slow drift of the machine's load
-  // cancels out, and the median drops the rounds that a neighbour's burst disturbed.
-  const pairedRatios = (runs: Run[], figure: (run: Run) => number) =>
-    runs.map((run, round) => figure(run) / figure(baseline[round] ?? run));
-  const percent = (ratio: number): string => `${ratio >= 0 ? '+' : ''}${fixed(ratio * 100)}%`;
-  const rows = CANDIDATES.map(({ variant, label }, index) => {
-    const runs = rounds[index] ?? [];
-    const throughput = pairedRatios(runs, (run) => run.perSecond);
-    const cpuRatios = pairedRatios(runs, (run) => run.cpuMicrosPerRequest);
-    const cpu = median(cpuRatios) - 1;
-    const spread = quantile(cpuRatios, 0.75) - quantile(cpuRatios, 0.25);
-    const goal =
-      variant === 'quietcount'
-        ? `CPU < ${percent(GOAL_MAX_CPU_COST)}: ${percent(cpu)} ${cpu < GOAL_MAX_CPU_COST ? 'met' : 'MISSED'}; spread ${fixed(spread * 100)} points ${spread < GOAL_MAX_CPU_COST ? '< 2: met' : '≥ 2: MISSED'}`
-        : '';
-    return [
-      label,
-      fixed(median(runs.map((run) => run.perSecond)), 0),
-      fixed(median(throughput), 3),
-      `${fixed(Math.min(...throughput), 3)} – ${fixed(Math.max(...throughput), 3)}`,
-      String(median(runs.map((run) => run.p99Ms))),
-      `${fixed(median(runs.map((run) => run.cpuMicrosPerRequest)))} (${percent(cpu)})`,
-      variant === 'none' ? '' : `${percent(quantile(cpuRatios, 0.25) - 1)} – ${percent(quantile(cpuRatios, 0.75) - 1)}`,
-      goal,
-    ];
-  });
-  process.stdout.write(
-    [
-      `## HTTP overhead: GET /api/events/:eventId/directory (${String(apps[0]?.paths.length)} events, full pages), autocannon ${String(CONNECTIONS)} connections × ${String(SECONDS)} s, ${String(ROUNDS)} interleaved rounds (median), app and load in separate processes`,
-      '',
-      table(
-        ['variant', 'req/s (median)', 'throughput ratio to uninstrumented (median)', 'throughput ratio, lowest – highest round', 'p99 latency (ms)', 'app CPU µs/request (median, vs uninstrumented)', 'CPU vs uninstrumented, interquartile range of rounds', 'goal'],
-        rows,
-      ),
-      '',
-      'Ratios are per round, against the uninstrumented app in the same round. Throughput moves with whatever else the machine runs; the app\'s own CPU time per request far less, which is why the goal is on it.',
-      '',
-    ].join('\n'),
-  );
-} finally {
-  await Promise.all(apps.map(stopApp));
 }
+const baseline = rounds[0] ?? [];
+// Each round's figure divided by the uninstrumented app's in the same round, on the same core at the same time.
+const pairedRatios = (runs: Run[], figure: (run: Run) => number) => runs.map((run, round) => figure(run) / figure(baseline[round] ?? run));
+const percent = (ratio: number): string => `${ratio >= 0 ? '+' : ''}${fixed(ratio * 100)}%`;
+const perLaunch = (ratios: number[]) =>
+  Array.from({ length: LAUNCHES }, (_, launch) => median(ratios.slice(launch * ROUNDS_PER_LAUNCH, (launch + 1) * ROUNDS_PER_LAUNCH)));
+const rows = CANDIDATES.map(({ variant, label }, index) => {
+  const runs = rounds[index] ?? [];
+  const throughput = pairedRatios(runs, (run) => run.perSecond);
+  const cpuRatios = pairedRatios(runs, (run) => run.cpuMicrosPerRequest);
+  const cpu = median(cpuRatios) - 1;
+  const spread = quantile(cpuRatios, 0.75) - quantile(cpuRatios, 0.25);
+  const goal =
+    variant === 'quietcount'
+      ? `CPU < ${percent(GOAL_MAX_CPU_COST)}: ${percent(cpu)} ${cpu < GOAL_MAX_CPU_COST ? 'met' : 'MISSED'}; spread ${fixed(spread * 100)} points ${spread < GOAL_MAX_CPU_COST ? '< 2: met' : '≥ 2: MISSED'}`
+      : '';
+  return [
+    label,
+    fixed(median(runs.map((run) => run.perSecond)), 0),
+    fixed(median(throughput), 3),
+    `${fixed(Math.min(...throughput), 3)} – ${fixed(Math.max(...throughput), 3)}`,
+    String(median(runs.map((run) => run.p99Ms))),
+    `${fixed(median(runs.map((run) => run.cpuMicrosPerRequest)))} (${percent(cpu)})`,
+    variant === 'none' ? '' : `${percent(quantile(cpuRatios, 0.25) - 1)} – ${percent(quantile(cpuRatios, 0.75) - 1)}`,
+    variant === 'none' ? '' : perLaunch(cpuRatios).map((ratio) => percent(ratio - 1)).join(', '),
+    goal,
+  ];
+});
+const setting = pinned
+  ? `the three apps at once, pinned to core ${APP_CPU}, the load generator to core ${LOAD_CPU}`
+  : 'the three apps at once, unpinned (no taskset or a single core)';
+process.stdout.write(
+  [
+    `## HTTP overhead: GET /api/events/:eventId/directory (full pages), autocannon ${String(CONNECTIONS)} connections per app × ${String(SECONDS)} s, ${String(LAUNCHES)} launches × ${String(ROUNDS_PER_LAUNCH)} rounds (median of ${String(LAUNCHES * ROUNDS_PER_LAUNCH)}), ${setting}`,
+    '',
+    table(
+      [
+        'variant',
+        'req/s (median)',
+        'throughput ratio to uninstrumented (median)',
+        'throughput ratio, lowest – highest round',
+        'p99 latency (ms)',
+        'app CPU µs/request (median, vs uninstrumented)',
+        'CPU vs uninstrumented, interquartile range of rounds',
+        'CPU vs uninstrumented, median of each launch',
+        'goal',
+      ],
+      rows,
+    ),
+    '',
+    "Ratios are per round, against the uninstrumented app in the same round. The apps share one core, each about a third of it, so a round's throughput follows its CPU per request; latencies are those of a core shared three ways.",
+    '',
+  ].join('\n'),
+);

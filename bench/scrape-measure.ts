@@ -25,8 +25,8 @@ export interface Measured {
 /**
  * Median time to serve /metrics, the longest event-loop block of this thread while it serves (monitorEventLoopDelay
  * at 1 ms resolution; per scrape, then the median and the worst), the longest GC pause, and the heap growth per
- * scrape. The scraper runs on a worker thread and
- * asks for one scrape at a time, so each scrape's heap growth is read on its own.
+ * scrape. The scraper runs on a worker thread and asks for one scrape at a time, so each scrape's heap growth is
+ * read on its own.
  */
 export async function measureScrapes(url: string, headers: Readonly<Record<string, string>> = {}): Promise<Measured> {
   const delay = monitorEventLoopDelay({ resolution: 1 });
