@@ -3,11 +3,11 @@
  * (ANALYTICS_MAX_EVENT_IDS=10000: 7 × 10,001), for quietcount, OpenTelemetry's Prometheus exporter alone (one
  * MeterProvider, one observable counter, one collection) and prom-client, at the same series count: time to serve
  * /metrics over HTTP (the scraper runs on a worker thread), the longest event-loop block of the serving thread in
- * each scrape (median over the scrapes, and the worst), the longest GC pause, and the bytes quietcount allocates per scrape (heap growth over scrapes with no
- * GC in between: run with a large young generation, as `npm run bench` does).
+ * each scrape (median over the scrapes, and the worst), the longest GC pause, and the bytes quietcount allocates per
+ * scrape (heap growth over scrapes with no GC in between: run with a large young generation, as `npm run bench`
+ * does).
  * Goals, same run: serve time at or below prom-client's; a scrape's longest block (median) at most 1/10 of OTel's
- * exporter alone; at ten
- * times the bound, about the same block and a serve time that grows linearly.
+ * exporter alone; at ten times the bound, about the same block and a serve time that grows linearly.
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
