@@ -7,7 +7,7 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { DEFAULT_MAX_EVENT_IDS } from '../src/schema/bounds.ts';
 import { createTelemetry } from '../src/index.ts';
-import { referenceCatalog as catalog } from '../test/support/reference-catalog.ts';
+import { referenceCatalog as catalog } from '../examples/event-directory/test/support/catalog.ts';
 import { recordTimer } from './record-timer.ts';
 
 const telemetry = createTelemetry({ catalog, env: { ...process.env, NODE_ENV: 'production' } });

@@ -8,7 +8,7 @@
 import cluster, { type Worker } from 'node:cluster';
 import { DEFAULT_MAX_EVENT_IDS } from '../src/schema/bounds.ts';
 import { createTelemetry } from '../src/index.ts';
-import { referenceCatalog as catalog, usageEvents, type TableEventName } from '../test/support/reference-catalog.ts';
+import { referenceCatalog as catalog, usageEvents, type TableEventName } from '../examples/event-directory/test/support/catalog.ts';
 import { filledTelemetry, SERIES_AT_BOUND } from './fill.ts';
 import { recordTimer } from './record-timer.ts';
 import { measureScrapes } from './scrape-measure.ts';

@@ -1,5 +1,5 @@
 /** A telemetry instance with every usage counter full at its bound: the worst case a scrape meets. */
-import { eventNames, referenceCatalog as catalog, usageEvents, type MemoryEventName, type TableEventName } from '../test/support/reference-catalog.ts';
+import { eventNames, referenceCatalog as catalog, usageEvents, type MemoryEventName, type TableEventName } from '../examples/event-directory/test/support/catalog.ts';
 import { DEFAULT_MAX_EVENT_IDS } from '../src/schema/bounds.ts';
 import { createTelemetry, type Telemetry } from '../src/index.ts';
 

@@ -9,11 +9,11 @@ import { pino } from 'pino';
 import promBundle from 'express-prom-bundle';
 import { Registry } from 'prom-client';
 import type { RequestHandler } from 'express';
-import { createApp } from '../src/app/server.ts';
-import { createAppLogger } from '../src/app/logger.ts';
-import { PAGE_SIZE } from '../src/app/db/profiles.ts';
+import { createApp } from '../examples/event-directory/src/server.ts';
+import { createAppLogger } from '../examples/event-directory/src/logger.ts';
+import { PAGE_SIZE } from '../examples/event-directory/src/db/profiles.ts';
 import { UNMATCHED } from '../src/schema/bounds.ts';
-import { routeTemplateOf } from '../src/telemetry/http.ts';
+import { routeTemplateOf } from '../src/adapters/express.ts';
 
 export interface CpuMessage {
   /**

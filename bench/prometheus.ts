@@ -19,11 +19,11 @@ import { mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promise
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { parse, stringify } from 'yaml';
-import { eventNames, referenceModel } from '../test/support/reference-catalog.ts';
-import { DAILY_USAGE, SCRAPE_INTERVAL, USAGE_TILES } from '../src/generate/dashboards/prometheus-names.ts';
-import { buildDashboards } from '../src/generate/dashboards/dashboards.ts';
-import { dashboardUid } from '../src/generate/dashboards/new-dashboard.ts';
-import { dashboardTargets, interpolate, type DashboardTarget } from '../src/generate/dashboards/targets.ts';
+import { eventNames, referenceModel } from '../examples/event-directory/test/support/catalog.ts';
+import { DAILY_USAGE, SCRAPE_INTERVAL, USAGE_TILES } from '../cli/src/generate/dashboards/prometheus-names.ts';
+import { buildDashboards } from '../cli/src/generate/dashboards/dashboards.ts';
+import { dashboardUid } from '../cli/src/generate/dashboards/new-dashboard.ts';
+import { dashboardTargets, interpolate, type DashboardTarget } from '../cli/src/generate/dashboards/targets.ts';
 import { DEFAULT_MAX_EVENT_IDS } from '../src/schema/bounds.ts';
 import { startPrometheus, type PrometheusServer } from '../test/support/prometheus.ts';
 import { PROMETHEUS_DIR } from '../test/support/prometheus-config.ts';

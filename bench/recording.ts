@@ -7,7 +7,7 @@ import { MeterProvider } from '@opentelemetry/sdk-metrics';
 import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
 import { Counter, Registry } from 'prom-client';
 import { createTelemetry } from '../src/index.ts';
-import { referenceCatalog as catalog } from '../test/support/reference-catalog.ts';
+import { referenceCatalog as catalog } from '../examples/event-directory/test/support/catalog.ts';
 import { OPS, recordTimer } from './record-timer.ts';
 import { fixed, interleavedMedians, table } from './support.ts';
 

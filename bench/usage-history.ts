@@ -17,7 +17,7 @@
  */
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { join } from 'node:path';
-import { eventNames, usageEvents } from '../test/support/reference-catalog.ts';
+import { eventNames, usageEvents } from '../examples/event-directory/test/support/catalog.ts';
 import { metricFamilies as metrics } from '../src/schema/metrics.ts';
 import { OTHER } from '../src/schema/bounds.ts';
 import { seededRandom } from './support.ts';

@@ -2,7 +2,7 @@
  * Expiry, as Glean has it: an entry past its date is no longer recorded (the app keeps running, the increments are
  * counted as `expired_event` rejections), and the CLI's `--check` fails so that the app's CI notices first.
  */
-import { todayUtc } from '../common/utc-days.ts';
+import { todayUtc } from './days.ts';
 import type { CatalogModel } from './model.ts';
 
 /** Events whose expiry day is before `today` (`YYYY-MM-DD`, UTC); an event is still valid on its expiry day. */

@@ -39,13 +39,3 @@ export const DEFAULT_MONITORING: MonitoringModel = {
   dropOffRatio: 0.5,
   dropOffMinimumLastWeek: 50,
 };
-
-/** The title of an event in dashboards and docs. */
-export function displayName(catalog: CatalogModel, eventName: string): string {
-  return catalog.events.get(eventName)?.displayName ?? eventName;
-}
-
-/** The events the drop-off alert watches. */
-export function dropOffEvents(catalog: CatalogModel): string[] {
-  return catalog.eventNames.filter((name) => catalog.events.get(name)?.dropOffAlert === true);
-}

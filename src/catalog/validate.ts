@@ -3,7 +3,7 @@
  * is the app's own text (never personal data), so names may be quoted; values longer than a name are not.
  */
 import { OTHER, UNMATCHED } from '../schema/bounds.ts';
-import { parseIsoDay } from '../common/utc-days.ts';
+import { parseIsoDay } from './days.ts';
 import type { EventDefinition, EventSource, MonitoringSettings } from './define.ts';
 import { DEFAULT_APP, DEFAULT_EVENT_ID_MEANING, DEFAULT_MONITORING, type CatalogModel, type MonitoringModel } from './model.ts';
 
@@ -17,7 +17,12 @@ export class CatalogError extends Error {
 }
 
 /** Event names are label values in every series, query and alert: lower-case snake_case, Prometheus-friendly. */
-export const EVENT_NAME = /^[a-z][a-z0-9_]{0,62}$/;
+const EVENT_NAME = /^[a-z][a-z0-9_]{0,62}$/;
+
+/** Whether `name` is a well-formed event name (whether a catalog declares it is another question). */
+export function isEventName(name: string): boolean {
+  return EVENT_NAME.test(name) && name !== OTHER && name !== UNMATCHED;
+}
 const APP_NAME = /^[a-z][a-z0-9-]{0,39}$/;
 const JOB_NAME = /^[A-Za-z0-9_.:-]{1,100}$/;
 /** Enough events for any product; the series bound is this times maxEventIds. */
@@ -107,7 +112,7 @@ export function validateCatalog(input: unknown): CatalogModel {
 function eventDefinition(name: string, definition: unknown, problems: Problems): EventDefinition | undefined {
   const where = `events.${quote(name)}`;
   const before = problems.list.length;
-  if (!EVENT_NAME.test(name) || name === OTHER || name === UNMATCHED) {
+  if (!isEventName(name)) {
     problems.add(where, 'the name must be a safe label value: a lower-case letter, then up to 62 of a-z, 0-9 and _');
   }
   if (!isFields(definition)) {

@@ -42,5 +42,3 @@ export const metricFamilies = {
 
 export type MetricName = keyof typeof metricFamilies;
 export const metricNames = Object.keys(metricFamilies) as MetricName[];
-/** Every label of every family: the only label names quietcount ever exports. */
-export const schemaLabels: ReadonlySet<string> = new Set(Object.values(metricFamilies).flatMap((family) => family.labels));

@@ -2,17 +2,17 @@
  * `createTelemetry({ catalog })`: the one object an app holds. Validates the catalog, resolves the options, and
  * wires guard → recorder / HTTP counter → exporter → metrics listener.
  */
-import type { Logger } from 'pino';
 import type { Catalog, MemoryEventName, TableEventName } from '../catalog/define.ts';
 import type { CatalogModel } from '../catalog/model.ts';
 import { validateCatalog } from '../catalog/validate.ts';
 import { resolveTelemetryConfig, type TelemetryConfig } from './config.ts';
 import { createGuard } from './guard.ts';
 import { UsageRecorder, type EventCount } from './recorder.ts';
-import { HttpResponseCounter, responseCounterMiddleware, type HttpMiddleware } from './http.ts';
+import { attachResponseCounter, HttpResponseCounter } from './http.ts';
+import { responseCounterMiddleware, type HttpMiddleware } from '../adapters/express.ts';
 import { createExporter } from './exporter.ts';
 import { MetricsServer, type ListeningAddress } from './metrics-server.ts';
-import { createTelemetryLogger } from './logger.ts';
+import { telemetryLogger } from './logger.ts';
 import type { TelemetryOptions } from './options.ts';
 import { catalogDocument } from './transparency.ts';
 import { startHandover, type Handover } from './cluster/handover.ts';
@@ -43,7 +43,10 @@ export interface Telemetry<Memory extends string = string, Table extends string 
    * cumulative count per event id (for example `SELECT event_id, COUNT(*) ... GROUP BY event_id`).
    */
   observeTable(this: void, eventName: Table, readCounts: () => Iterable<EventCount>): void;
-  /** Middleware counting every response by endpoint (method + route template) and status code. */
+  /**
+   * express middleware counting every response by endpoint (method + route template) and status code: the same as
+   * `httpCounter(telemetry)` of `quietcount/express`. Other frameworks have their own subpath (`quietcount/fastify`, …).
+   */
   httpMiddleware: () => HttpMiddleware;
   /** `/metrics` and `/analytics/catalog` on the metrics listener (not in a cluster worker: its primary serves them). */
   startMetricsServer: () => Promise<ListeningAddress>;
@@ -73,7 +76,7 @@ export type TelemetryOf<C extends Catalog> = Telemetry<MemoryEventName<C>, Table
 export function createTelemetry<C extends Catalog>(options: TelemetryOptions<C>): TelemetryOf<C> {
   const catalog = validateCatalog((options as { catalog?: unknown }).catalog);
   const config = resolveTelemetryConfig(options, options.env ?? process.env);
-  const logger = telemetryLogger(options.logger, config);
+  const logger = telemetryLogger(options.logger, config.logLevel);
   const guard = createGuard({ strict: config.strict });
   const worker = isHandoverWorker(options.env ?? process.env) && process.send !== undefined;
   const usage = new UsageRecorder({
@@ -113,7 +116,7 @@ export function createTelemetry<C extends Catalog>(options: TelemetryOptions<C>)
     );
   }
 
-  return {
+  const telemetry: TelemetryOf<C> = {
     config,
     catalog,
     role,
@@ -146,9 +149,6 @@ export function createTelemetry<C extends Catalog>(options: TelemetryOptions<C>)
       await exporter.shutdown();
     },
   };
-}
-
-/** The log level rules quietcount's own lines even on the app's logger: debug mode must show every increment. */
-function telemetryLogger(appLogger: Logger | undefined, config: TelemetryConfig): Logger {
-  return appLogger?.child({}, { level: config.logLevel }) ?? createTelemetryLogger(config.logLevel);
+  attachResponseCounter(telemetry, responses);
+  return telemetry;
 }

@@ -1,5 +1,6 @@
 /**
- * Environment variables → typed values, collecting every problem so that a misconfigured deployment learns all
+ * Environment variables → typed values, for quietcount's own settings and for an app's (the reference app reads its
+ * settings with it), collecting every problem so that a misconfigured deployment learns all
  * that is wrong in one start. Messages name the variable and the rule, never a value (it may be a secret).
  */
 import { readSecretFile, SecretFileError } from '../common/secret-file.ts';
@@ -84,12 +85,4 @@ export class EnvReader {
   done(): void {
     if (this.problems.length > 0) throw new ConfigError(this.problems);
   }
-}
-
-/** Reads `NAME` or `NAME_FILE`; throws a ConfigError naming the variable when it cannot. */
-export function readSecret(name: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
-  const reader = new EnvReader(env);
-  const value = reader.secret(name);
-  reader.done();
-  return value;
 }

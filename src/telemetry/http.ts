@@ -1,8 +1,7 @@
 /**
- * `http_responses_total{endpoint, status_code}`: every response of an express app, by method + route template
- * (never the raw URL) and status code.
+ * `http_responses_total{endpoint, status_code}`: every response of the app, by method + route template (never the
+ * raw URL) and status code. The framework adapters (src/adapters/) read the template and call `record()`.
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import { MAX_ENDPOINTS, OTHER, UNMATCHED } from '../schema/bounds.ts';
 import { ExportedSeries } from './exposition/series.ts';
 import { endpointLabel, isEndpointLabel, isStatusCode, isValidIncrement, type Guard } from './guard.ts';
@@ -103,50 +102,15 @@ export class HttpResponseCounter {
   }
 }
 
-/**
- * The route template of a matched request. `req.baseUrl` is a template too as long as routers are mounted on
- * static paths; a router mounted on a parameterised path would put a raw value there, which the guard's template
- * check cannot tell apart, so mount routers on static paths (see README).
- */
-export function routeTemplateOf(req: IncomingMessage): string | undefined {
-  const { route, baseUrl } = req as RoutedRequest;
-  if (route === undefined || !handlesMethod(route, req.method)) return undefined;
-  return typeof route.path === 'string' ? (typeof baseUrl === 'string' ? baseUrl : '') + route.path : '';
+/** Each telemetry's response counter, for the framework adapters: they take the telemetry an app holds. */
+const countersOfTelemetry = new WeakMap<object, HttpResponseCounter>();
+
+export function attachResponseCounter(telemetry: object, counter: HttpResponseCounter): void {
+  countersOfTelemetry.set(telemetry, counter);
 }
 
-/** What express adds to a request that quietcount reads: nothing else of the request is ever looked at. */
-interface RoutedRequest {
-  readonly baseUrl?: unknown;
-  readonly route?: { readonly path?: unknown; readonly methods?: unknown };
-}
-
-/**
- * Whether the matched route has a handler for the method. express's router dispatches a HEAD to a route matched by
- * its path even when it has no GET handler (a POST-only route): nothing runs, the app's 404 answers, and the
- * response must count as "unmatched", not as a failing endpoint that does not exist. HEAD is served by GET.
- */
-function handlesMethod(route: { readonly methods?: unknown }, method: string | undefined): boolean {
-  const { methods } = route;
-  if (typeof methods !== 'object' || methods === null) return true;
-  const declared = methods as Readonly<Record<string, unknown>>;
-  const name = (method ?? '').toLowerCase();
-  return declared._all === true || declared[name] === true || (name === 'head' && declared.get === true);
-}
-
-/**
- * Connect-style middleware, typed on node:http so that apps need no express type package: express, and any
- * framework that sets `req.route` and `req.baseUrl` as express does, accept it.
- */
-export type HttpMiddleware = (req: IncomingMessage, res: ServerResponse, next: () => void) => void;
-
-export function responseCounterMiddleware(counter: HttpResponseCounter): HttpMiddleware {
-  // One listener for every response, reading the request from `res.req`: no closure allocated per request. A
-  // response emits 'finish' once, and is dropped with its listeners, so `on` is enough.
-  function countFinishedResponse(this: ServerResponse): void {
-    counter.record(this.req.method ?? '', routeTemplateOf(this.req), this.statusCode);
-  }
-  return (_req, res, next) => {
-    res.on('finish', countFinishedResponse);
-    next();
-  };
+export function responseCounterOf(telemetry: object): HttpResponseCounter {
+  const counter = countersOfTelemetry.get(telemetry);
+  if (counter === undefined) throw new TypeError('httpCounter(telemetry): pass the object that createTelemetry() returned');
+  return counter;
 }

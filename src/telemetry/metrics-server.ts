@@ -5,11 +5,11 @@
 import cluster from 'node:cluster';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Logger } from 'pino';
 import { bearerToken, tokenDigest, tokenMatches } from '../common/bearer.ts';
 import { httpUrl } from '../common/host.ts';
 import type { TelemetryConfig } from './config.ts';
 import type { Exporter } from './exporter.ts';
+import type { Logger } from './logger.ts';
 import { Slicer } from './exposition/slicer.ts';
 
 export interface ListeningAddress {

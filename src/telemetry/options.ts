@@ -3,8 +3,8 @@
  * `process.env` by default), then falls back to its default. `telemetryOptionsFromEnv()` gives the settings the
  * environment alone would give.
  */
-import type { Logger } from 'pino';
 import type { Catalog } from '../catalog/define.ts';
+import type { Logger } from './logger.ts';
 
 export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -51,6 +51,9 @@ export interface TelemetryOptions<C extends Catalog = Catalog> extends Telemetry
   readonly catalog: C;
   /** Where settings left out are read from; default `process.env`. Pass `{}` to read no environment. */
   readonly env?: NodeJS.ProcessEnv;
-  /** A pino logger for quietcount's own lines (at `logLevel`); default JSON lines on stdout. */
+  /**
+   * The app's logger for quietcount's own lines, at `logLevel` (pino, or any logger of its `info(object, message)`
+   * shape); default: JSON lines on stdout.
+   */
   readonly logger?: Logger;
 }

@@ -7,15 +7,15 @@
  * admits the id while the per-event bound allows; past it, increments go to `__other__`: counted, never a new
  * series, no memory per id.
  */
-import type { Logger } from 'pino';
 import { expiredEvents } from '../catalog/expiry.ts';
 import type { CatalogModel } from '../catalog/model.ts';
 import { canonicalEventId } from '../common/event-id.ts';
-import { todayUtc } from '../common/utc-days.ts';
+import { todayUtc } from '../catalog/days.ts';
 import { OTHER } from '../schema/bounds.ts';
 import { metricFamilies } from '../schema/metrics.ts';
 import { ExportedSeries, Phase } from './exposition/series.ts';
 import { isValidIncrement, type Guard } from './guard.ts';
+import type { Logger } from './logger.ts';
 import type { Slicer } from './exposition/slicer.ts';
 
 /** One row of a table-derived counter: the cumulative count of one event id. */

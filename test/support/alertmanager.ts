@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { freePort, type BasicAuth } from './prometheus.ts';
-import { REPO_ROOT } from './prometheus-config.ts';
+import { REPO_ROOT } from './paths.ts';
 
 export const ALERTMANAGER_CONFIG = join(REPO_ROOT, 'alertmanager', 'alertmanager.yml');
 export const ALERTMANAGER_WEB_CONFIG = join(REPO_ROOT, 'alertmanager', 'web.yml');

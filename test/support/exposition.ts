@@ -26,13 +26,21 @@ export function parseExposition(text: string): Sample[] {
   return samples;
 }
 
-/** The value of the one series of `name` whose labels equal `labels` exactly, or 0 when there is none. */
-export function valueOf(text: string, name: string, labels: Record<string, string> = {}): number {
+/**
+ * The value of the one series of `name` whose labels equal `labels` exactly, or `undefined` when the exposition has no
+ * such series: a series exported as 0 and a series left out are two different things.
+ */
+export function valueOf(text: string, name: string, labels: Record<string, string> = {}): number | undefined {
   const wanted = JSON.stringify(Object.entries(labels).sort());
   const found = parseExposition(text).find(
     (sample) => sample.name === name && JSON.stringify(Object.entries(sample.labels).sort()) === wanted,
   );
-  return found?.value ?? 0;
+  return found?.value;
+}
+
+/** The value of a series, counting one that is not exported as 0 (for sums and totals, where absence adds nothing). */
+export function countOf(text: string, name: string, labels: Record<string, string> = {}): number {
+  return valueOf(text, name, labels) ?? 0;
 }
 
 export function seriesOf(text: string, name: string): Sample[] {

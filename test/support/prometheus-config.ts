@@ -13,12 +13,12 @@
  */
 import { readFileSync } from 'node:fs';
 import { mkdir, symlink, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { uncommentBlocks } from './commented-examples.ts';
 import { yamlFilesIn } from './rules/rule-files.ts';
+import { REPO_ROOT } from './paths.ts';
 
-export const REPO_ROOT = resolve(import.meta.dirname, '../..');
 export const PROJECT_CONFIG = join(REPO_ROOT, 'prometheus.yml');
 export const PROMETHEUS_DIR = join(REPO_ROOT, 'prometheus');
 /** The blocks prometheus.yml carries commented out for a Prometheus that remote-writes to a central store. */

@@ -1,5 +1,5 @@
 import { afterEach } from 'vitest';
-import { referenceCatalog } from './reference-catalog.ts';
+import { testCatalog } from '../fixtures/catalog.ts';
 import { createTelemetry, type Telemetry } from '../../src/index.ts';
 import { captureLogs } from './log-capture.ts';
 
@@ -14,7 +14,7 @@ afterEach(async () => {
  */
 export async function startTelemetry(env: Record<string, string> = {}) {
   const logs = captureLogs('trace');
-  const telemetry = createTelemetry({ catalog: referenceCatalog, env: { NODE_ENV: 'production', METRICS_PORT: '0', ...env }, logger: logs.logger });
+  const telemetry = createTelemetry({ catalog: testCatalog, env: { NODE_ENV: 'production', METRICS_PORT: '0', ...env }, logger: logs.logger });
   started.push(telemetry);
   const address = await telemetry.startMetricsServer();
   const scrape = async (headers: Record<string, string> = {}): Promise<string> => {

@@ -11,8 +11,6 @@ import { isCountsMessage } from './messages.ts';
 import { announcePrimary, withdrawPrimary } from './role.ts';
 
 export interface Receiver {
-  /** Workers that have handed counts over since the start. */
-  workersSeen(): number;
   stop(): void;
 }
 
@@ -31,10 +29,8 @@ let active: Receiver | undefined;
  */
 export function startReceiver(targets: ReceiverTargets): Receiver | undefined {
   if (active !== undefined || cluster.isWorker) return undefined;
-  const seen = new Set<number>();
-  const onMessage = (worker: Worker, message: unknown): void => {
+  const onMessage = (_worker: Worker, message: unknown): void => {
     if (!isCountsMessage(message)) return;
-    seen.add(worker.id);
     for (const [eventName, eventId, count] of message.usage) targets.usage.merge(eventName, eventId, count);
     for (const [endpoint, statusCode, count] of message.responses) targets.responses.merge(endpoint, statusCode, count);
     for (const [reason, count] of message.rejections) if (Number.isSafeInteger(count) && count > 0) targets.guard.count(reason, count);
@@ -42,7 +38,6 @@ export function startReceiver(targets: ReceiverTargets): Receiver | undefined {
   cluster.on('message', onMessage);
   announcePrimary();
   const receiver: Receiver = {
-    workersSeen: () => seen.size,
     stop: () => {
       cluster.off('message', onMessage);
       withdrawPrimary();
