@@ -1,38 +1,377 @@
 /**
- * Reads the raw samples one UTC day at a time, oldest first, and feeds them to the counter: memory stays bounded by
- * the number of series, not the length of the range. The day before `from` is read too, only for each series' last
- * value, so that the first increment of `from` is exact.
+ * Exact daily counts for the days asked, read in pieces so that memory stays flat whatever the number of series, of
+ * samples per day or of days (the collection behind `quietcount report`, and reusable by any command that needs the
+ * same exact counts: give it a connection, the event names and ids, and the days).
+ *
+ * How: the event names and their event ids are listed first (label values API, over the days asked and the day
+ * before). The ids of each name, in the report's order, are then read in blocks: a block is a run of ids whose
+ * samples for one day fit in about `PieceSize.samples` (learnt from the blocks read before), and for each block the
+ * report reads the last value of each series on the day before (`last_over_time`, the baseline) and then every day,
+ * in time order, as raw samples. A block too dense for one answer a day is read in 2, 4, … windows a day; an answer
+ * larger than `PieceSize.maxBytes` is cut off and its block read again in smaller pieces. A block's counts are final
+ * once its last day is read: they are handed on, in order, and forgotten. While one answer is read, the next is
+ * already asked for, so Prometheus works while the report counts.
  */
-import { DAY_MS, daysBetween } from '../days.ts';
-import { DailyIncrements, type DailyCount, type Series } from './daily-increments.ts';
-import type { PrometheusApi } from './prometheus-api.ts';
+import { OTHER, canonicalEventId, isEventName, type MetricName } from 'quietcount';
+import { CommandError } from '../cli-io.ts';
+import { DAY_MS, daysBetween, formatIsoDay } from '../days.ts';
+import { matcher, oneOf, selector } from '../promql.ts';
+import type { Connection } from './connection.ts';
+import { DailyIncrements, seriesName, type DailyCount } from './daily-increments.ts';
+import { compareEventIds, compareEventNames, sortCounts } from './order.ts';
+import { AnswerTooLarge, PrometheusApi } from './prometheus-api.ts';
 
-export interface CollectOptions {
-  readonly api: PrometheusApi;
-  readonly selector: string;
-  /** Midnights (UTC) of the first and last day reported, both included. */
-  readonly fromDay: number;
-  readonly toDay: number;
-  /** Called after each day is read (the day before `from` included). */
-  readonly onDayRead: () => void;
+export const USAGE_METRIC: MetricName = 'analytics_events_total';
+
+/** How much one answer may hold. */
+export interface PieceSize {
+  /** Samples a piece is planned to hold. */
+  readonly samples: number;
+  /** Bytes beyond which an answer is cut off and its piece asked again smaller. */
+  readonly maxBytes: number;
+  /** Event ids in one query at most (the query's length). */
+  readonly maxIds: number;
 }
 
-/** The number of day queries `collectDailyCounts` makes, for progress. */
-export const dayQueries = (fromDay: number, toDay: number): number => daysBetween(fromDay, toDay).length + 1;
+/** About 24 MB of JSON a piece, 64 MiB at most: two answers in memory at a time, whatever the data. */
+export const DEFAULT_PIECE_SIZE: PieceSize = { samples: 1_000_000, maxBytes: 64 * 2 ** 20, maxIds: 500 };
 
-export async function collectDailyCounts(options: CollectOptions): Promise<DailyCount[]> {
-  const { api, selector, fromDay, toDay, onDayRead } = options;
-  const increments = new DailyIncrements();
-  const readDay = async (dayStart: number): Promise<Series[]> => {
-    // Evaluated at the day's last millisecond, the range reaches back to its first (timestamps are in ms). Prometheus
-    // 2.x also includes the left end, the previous day's last millisecond: a sample read twice in a row adds 0.
-    const series = await api.rawSamples(selector, DAY_MS / 1000, dayStart + DAY_MS - 1);
-    onDayRead();
-    return series;
-  };
-  for (const series of await readDay(fromDay - DAY_MS)) increments.setBaseline(series);
-  for (const day of daysBetween(fromDay, toDay)) {
-    for (const series of await readDay(day)) increments.add(series);
+export interface CollectRequest {
+  readonly connection: Connection;
+  /** Empty: every event name Prometheus has over the days (and the day before). */
+  readonly eventNames: readonly string[];
+  /** Empty: every event id. */
+  readonly eventIds: readonly string[];
+  /** Midnights (UTC) of the first and last day, both included. */
+  readonly fromDay: number;
+  readonly toDay: number;
+  /** Called as blocks are done: event id-days read so far, of `total`. */
+  readonly onProgress?: (done: number, total: number) => void;
+  /** Warnings of the server, made printable. */
+  readonly onWarning?: (warning: string) => void;
+  readonly pieceSize?: PieceSize;
+}
+
+/** The first block of a run is small: how dense the data is is not known yet. */
+const FIRST_BLOCK_IDS = 16;
+/** Windows a day at most (powers of two divide a day into whole milliseconds up to 2^10: 84.375 s). */
+const MAX_WINDOWS = 1_024;
+/** Bytes per sample of an answer, for an estimate after a cut-off answer (`[1796515200,"12345"],` is 21). */
+const BYTES_PER_SAMPLE = 21;
+
+interface Target {
+  readonly eventName: string;
+  readonly eventIds: readonly string[];
+}
+
+interface Block {
+  readonly eventName: string;
+  readonly eventIds: readonly string[];
+  /** Where the block starts in its name's ids. */
+  readonly start: number;
+  readonly windows: number;
+}
+
+interface Piece {
+  readonly block: Block;
+  readonly query: string;
+  readonly timeMs: number;
+  readonly resultType: 'matrix' | 'vector';
+  /** For the raw samples: where they may lie, both ends included. */
+  readonly window: { readonly startMs: number; readonly endMs: number } | undefined;
+  /** In words, for messages. */
+  readonly asked: string;
+}
+
+export async function* collectDailyCounts(request: CollectRequest): AsyncGenerator<DailyCount, void, undefined> {
+  const { fromDay, toDay } = request;
+  const size = request.pieceSize ?? DEFAULT_PIECE_SIZE;
+  const api = new PrometheusApi(request.connection, request.onWarning ?? (() => undefined));
+  const days = daysBetween(fromDay, toDay);
+  const targets = await listTargets(api, request);
+  const total = targets.reduce((sum, target) => sum + target.eventIds.length * days.length, 0);
+  let done = 0;
+  const sizing = new Sizing(size);
+  const cursor = new PieceCursor(targets, days, sizing);
+
+  let current = cursor.next();
+  let currentFetch = current === undefined ? undefined : fetchPiece(api, current, size.maxBytes);
+  let followingFetch: PieceFetch | undefined;
+  let block: BlockCounts | undefined;
+  try {
+    while (current !== undefined && currentFetch !== undefined) {
+      const following = cursor.next();
+      followingFetch = following === undefined ? undefined : fetchPiece(api, following, size.maxBytes);
+      let bytes: Buffer;
+      try {
+        bytes = await currentFetch.bytes;
+      } catch (error) {
+        followingFetch?.abort();
+        if (!(error instanceof AnswerTooLarge)) throw error;
+        // Ask again for the whole block, smaller: what was read of it is dropped with it.
+        if (block?.block === current.block) block = undefined;
+        cursor.restart(sizing.smaller(current.block, size.maxBytes, current.asked));
+        current = cursor.next();
+        currentFetch = current === undefined ? undefined : fetchPiece(api, current, size.maxBytes);
+        continue;
+      }
+      if (block?.block !== current.block) {
+        if (block !== undefined) {
+          yield* block.finish();
+          done += block.block.eventIds.length * days.length;
+          request.onProgress?.(done, total);
+        }
+        block = new BlockCounts(current.block);
+      }
+      const samples = block.read(api, bytes, current);
+      if (current.window !== undefined) sizing.observe(samples, current.block.eventIds.length, (current.window.endMs - current.window.startMs + 1) / DAY_MS);
+      current = following;
+      currentFetch = followingFetch;
+      followingFetch = undefined;
+    }
+    if (block !== undefined) {
+      yield* block.finish();
+      done += block.block.eventIds.length * days.length;
+      request.onProgress?.(done, total);
+    }
+  } finally {
+    currentFetch?.abort();
+    followingFetch?.abort();
   }
-  return increments.counts();
+}
+
+/** Event names and their event ids, validated and in the report's order. */
+async function listTargets(api: PrometheusApi, request: CollectRequest): Promise<Target[]> {
+  const range = { startMs: request.fromDay - DAY_MS, endMs: request.toDay + DAY_MS - 1 };
+  const period = `from ${formatIsoDay(range.startMs)} to ${formatIsoDay(request.toDay)}`;
+  const names =
+    request.eventNames.length > 0
+      ? [...request.eventNames]
+      : await api.labelValues('event_name', USAGE_METRIC, `the event_name values of ${USAGE_METRIC} ${period}`, range);
+  for (const name of names) {
+    if (!isEventName(name)) {
+      throw new CommandError(`Prometheus answered an event_name value of ${USAGE_METRIC} that is not an event name (lower-case letters, digits and _): refused`);
+    }
+  }
+  const wanted = request.eventIds.length === 0 ? undefined : new Set(request.eventIds);
+  const targets: Target[] = [];
+  for (const eventName of [...new Set(names)].sort(compareEventNames)) {
+    const match = selector(USAGE_METRIC, [matcher('event_name', '=', eventName)]);
+    const ids = await api.labelValues('event_id', match, `the event_id values of event_name "${eventName}" ${period}`, range);
+    for (const id of ids) {
+      if (id !== OTHER && canonicalEventId(id) !== id) {
+        throw new CommandError(
+          `Prometheus answered an event_id value of event_name "${eventName}" that is not an event id (a positive integer, a lower-case UUID or ${OTHER}): refused`,
+        );
+      }
+    }
+    const eventIds = [...new Set(ids)].filter((id) => wanted === undefined || wanted.has(id)).sort(compareEventIds);
+    if (eventIds.length > 0) targets.push({ eventName, eventIds });
+  }
+  return targets;
+}
+
+/** How many ids a block holds and in how many windows a day it is read, from the density of the blocks before. */
+class Sizing {
+  readonly #size: PieceSize;
+  /** Samples per event id and day (summed over instances), as last seen; undefined before the first answer. */
+  #perIdDay: number | undefined;
+
+  constructor(size: PieceSize) {
+    this.#size = size;
+  }
+
+  plan(): { readonly ids: number; readonly windows: number } {
+    const { samples, maxIds } = this.#size;
+    if (this.#perIdDay === undefined) return { ids: Math.min(FIRST_BLOCK_IDS, maxIds), windows: 1 };
+    const perIdDay = Math.max(this.#perIdDay, 1);
+    const ids = Math.max(1, Math.min(maxIds, Math.floor(samples / perIdDay)));
+    let windows = 1;
+    while ((ids * perIdDay) / windows > samples && windows < MAX_WINDOWS) windows *= 2;
+    return { ids, windows };
+  }
+
+  /** A denser block raises the estimate at once; a sparser one lowers it slowly (ids near each other are alike). */
+  observe(samples: number, ids: number, dayFraction: number): void {
+    const perIdDay = samples / ids / dayFraction;
+    this.#perIdDay = this.#perIdDay === undefined || perIdDay >= this.#perIdDay ? perIdDay : (3 * this.#perIdDay + perIdDay) / 4;
+  }
+
+  /** `block` again with fewer ids or more windows, after one of its answers passed `maxBytes`. */
+  smaller(block: Block, maxBytes: number, asked: string): Block {
+    const atLeast = maxBytes / BYTES_PER_SAMPLE / block.eventIds.length / (1 / block.windows);
+    this.#perIdDay = Math.max(this.#perIdDay ?? 0, atLeast);
+    if (block.eventIds.length > 1) {
+      const ids = Math.max(1, Math.min(Math.floor(block.eventIds.length / 2), this.plan().ids));
+      return { ...block, eventIds: block.eventIds.slice(0, ids), windows: Math.max(block.windows, this.plan().windows) };
+    }
+    if (block.windows >= MAX_WINDOWS) {
+      throw new CommandError(
+        `Prometheus answered ${asked} with more than ${Math.round(maxBytes / 2 ** 20)} MiB for ${Math.round(DAY_MS / MAX_WINDOWS / 1000)} s of one event id: ` +
+          'that is not a counter scraped by Prometheus',
+      );
+    }
+    return { ...block, windows: block.windows * 2 };
+  }
+}
+
+/** The pieces to read, block after block: planned as they are reached, with what the answers before have shown. */
+class PieceCursor {
+  readonly #targets: readonly Target[];
+  readonly #days: readonly number[];
+  readonly #sizing: Sizing;
+  #target = 0;
+  #block: Block | undefined;
+  #pieces: Piece[] = [];
+  #piece = 0;
+
+  constructor(targets: readonly Target[], days: readonly number[], sizing: Sizing) {
+    this.#targets = targets;
+    this.#days = days;
+    this.#sizing = sizing;
+  }
+
+  next(): Piece | undefined {
+    while (this.#piece >= this.#pieces.length) {
+      const block = this.#nextBlock();
+      if (block === undefined) return undefined;
+      this.#start(block);
+    }
+    const piece = this.#pieces[this.#piece];
+    this.#piece += 1;
+    return piece;
+  }
+
+  /** Reads `block` from its first piece, in place of the block being read. */
+  restart(block: Block): void {
+    this.#start(block);
+  }
+
+  #start(block: Block): void {
+    this.#block = block;
+    this.#pieces = piecesOf(block, this.#days);
+    this.#piece = 0;
+  }
+
+  #nextBlock(): Block | undefined {
+    const before = this.#block;
+    let start = before === undefined ? 0 : before.start + before.eventIds.length;
+    let target = this.#targets[this.#target];
+    if (target !== undefined && start >= target.eventIds.length) {
+      this.#target += 1;
+      target = this.#targets[this.#target];
+      start = 0;
+    }
+    if (target === undefined) return undefined;
+    const { ids, windows } = this.#sizing.plan();
+    return { eventName: target.eventName, eventIds: target.eventIds.slice(start, start + ids), start, windows };
+  }
+}
+
+function durationText(ms: number): string {
+  return ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`;
+}
+
+function piecesOf(block: Block, days: readonly number[]): Piece[] {
+  const series = selector(USAGE_METRIC, [matcher('event_name', '=', block.eventName), oneOf('event_id', block.eventIds)]);
+  const first = block.eventIds[0] ?? '';
+  const last = block.eventIds.at(-1) ?? '';
+  const which = `event_name "${block.eventName}", ${first === last ? `event id ${first}` : `event ids ${first} to ${last} (${block.eventIds.length})`}`;
+  const firstDay = days[0] ?? 0;
+  const baseline: Piece = {
+    block,
+    // Evaluated at the last millisecond before the first day: each series' last value on the day before.
+    query: `last_over_time(${series}[${durationText(DAY_MS)}])`,
+    timeMs: firstDay - 1,
+    resultType: 'vector',
+    window: undefined,
+    asked: `the last values of ${which} on ${formatIsoDay(firstDay - DAY_MS)}`,
+  };
+  const windowMs = DAY_MS / block.windows;
+  const time = (ms: number): string => new Date(ms).toISOString().slice(11, 19);
+  const samples = days.flatMap((day) =>
+    Array.from({ length: block.windows }, (_, index): Piece => {
+      const startMs = day + index * windowMs;
+      const endMs = startMs + windowMs - 1;
+      return {
+        block,
+        // Evaluated at the window's last millisecond, the range reaches back to its first. Prometheus 2.x also
+        // includes the millisecond before (a sample there belongs to the window before, and is skipped).
+        query: `${series}[${durationText(windowMs)}]`,
+        timeMs: endMs,
+        resultType: 'matrix',
+        window: { startMs, endMs },
+        asked: `the samples of ${which} on ${formatIsoDay(day)}${block.windows === 1 ? '' : ` from ${time(startMs)} to ${time(endMs + 1)} UTC`}`,
+      };
+    }),
+  );
+  return [baseline, ...samples];
+}
+
+interface PieceFetch {
+  readonly bytes: Promise<Buffer>;
+  abort(): void;
+}
+
+function fetchPiece(api: PrometheusApi, piece: Piece, maxBytes: number): PieceFetch {
+  const controller = new AbortController();
+  const bytes = api.query(piece.query, piece.timeMs, maxBytes, controller.signal);
+  // An answer given up on (aborted, or never awaited after an error) must not be an unhandled rejection.
+  bytes.catch(() => undefined);
+  return {
+    bytes,
+    abort: () => {
+      controller.abort();
+    },
+  };
+}
+
+/** The counts of one block while its pieces are read. */
+class BlockCounts {
+  readonly block: Block;
+  readonly #ids: ReadonlySet<string>;
+  readonly #increments = new DailyIncrements();
+
+  constructor(block: Block) {
+    this.block = block;
+    this.#ids = new Set(block.eventIds);
+  }
+
+  /** Reads one answer into the counts; the number of samples it held. */
+  read(api: PrometheusApi, bytes: Buffer, piece: Piece): number {
+    const seen = new Set<string>();
+    let samples = 0;
+    api.readSeries(bytes, piece.resultType, piece.asked, (series) => {
+      const { labels } = series;
+      const refuse = (why: string): never => {
+        throw new CommandError(`Prometheus answered ${piece.asked} with ${why}: refused`);
+      };
+      if (labels.event_name !== this.block.eventName || labels.event_id === undefined || !this.#ids.has(labels.event_id)) {
+        refuse('a series that was not asked for (another event_name or event_id)');
+      }
+      const key = JSON.stringify(Object.entries(labels).filter(([name]) => name !== '__name__').sort(([a], [b]) => (a < b ? -1 : 1)));
+      if (seen.has(key)) refuse(`${seriesName(labels)} twice`);
+      seen.add(key);
+      try {
+        if (piece.window === undefined) {
+          if (series.count !== 1) refuse(`${seriesName(labels)} without one value`);
+          this.#increments.setBaselineValue(labels, series.values[0] ?? Number.NaN, series.timestampsMs[0] ?? Number.NaN);
+        } else {
+          this.#increments.addSamples(series, piece.window);
+        }
+      } catch (error) {
+        if (error instanceof CommandError && !error.message.startsWith('Prometheus answered')) {
+          throw new CommandError(`Prometheus answered ${piece.asked} with ${error.message}`);
+        }
+        throw error;
+      }
+      samples += series.count;
+    });
+    return samples;
+  }
+
+  /** The block's counts in the report's order. */
+  finish(): DailyCount[] {
+    return sortCounts(this.#increments.counts());
+  }
 }
