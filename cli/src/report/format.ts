@@ -48,8 +48,8 @@ export function renderReport(counts: readonly DailyCount[], options: RenderOptio
 /** Writes the report of `counts` (already in the report's order) through `write`; returns the notice for stderr. */
 export async function writeReport(counts: AsyncIterable<DailyCount>, options: RenderOptions, write: (text: string) => Promise<void>): Promise<string | undefined> {
   const renderer = reportRenderer(options);
-  await write(renderer.start());
-  let pending: string[] = [];
+  // Nothing is written before the first count is known: an error while reading the first block leaves stdout empty.
+  let pending: string[] = [renderer.start()];
   for await (const count of counts) {
     pending.push(renderer.row(count));
     if (pending.length >= 1_000) {
