@@ -4,7 +4,7 @@
  * shape is checked; anything else is a `MalformedJson` that says what was wrong, which the caller turns into an error
  * naming the answer. Series of a matrix or vector go to a callback as they are read, their samples in reused arrays.
  */
-import { JsonReader, MalformedJson } from './json-reader.ts';
+import { JsonReader, MalformedJson, type SampleArrays } from './json-reader.ts';
 
 export interface ApiOutcome {
   readonly status: 'success' | 'error';
@@ -94,29 +94,15 @@ export function readLabelValuesAnswer(bytes: Buffer): { readonly outcome: ApiOut
 const INITIAL_CAPACITY = 8_192;
 
 function readResult(reader: JsonReader, resultType: ResultType, onSeries: (series: SeriesSamples) => void): void {
-  let timestampsMs: Float64Array = new Float64Array(INITIAL_CAPACITY);
-  let values: Float64Array = new Float64Array(INITIAL_CAPACITY);
-  const grow = (): void => {
+  let arrays: SampleArrays = { timestampsMs: new Float64Array(INITIAL_CAPACITY), values: new Float64Array(INITIAL_CAPACITY) };
+  const grow = (): SampleArrays => {
     const larger = (array: Float64Array): Float64Array => {
       const copy = new Float64Array(array.length * 2);
       copy.set(array);
       return copy;
     };
-    timestampsMs = larger(timestampsMs);
-    values = larger(values);
-  };
-  const readSample = (index: number): void => {
-    if (!reader.isNext('array')) throw new MalformedJson('a sample is not a [time, "value"] pair');
-    let position = 0;
-    reader.array(() => {
-      if (position === 0) timestampsMs[index] = reader.secondsAsMs();
-      else if (position === 1) {
-        if (!reader.isNext('string')) throw new MalformedJson('a sample value is not a string');
-        values[index] = reader.sampleValue();
-      } else throw new MalformedJson('a sample has more than a time and a value');
-      position += 1;
-    });
-    if (position !== 2) throw new MalformedJson('a sample is not a [time, "value"] pair');
+    arrays = { timestampsMs: larger(arrays.timestampsMs), values: larger(arrays.values) };
+    return arrays;
   };
 
   reader.array(() => {
@@ -134,20 +120,16 @@ function readResult(reader: JsonReader, resultType: ResultType, onSeries: (serie
         labels = read;
       } else if (key === 'values' && resultType === 'matrix') {
         if (!reader.isNext('array')) throw new MalformedJson('"values" of a series is not a list');
-        count = 0;
-        reader.array(() => {
-          if (count === timestampsMs.length) grow();
-          readSample(count);
-          count += 1;
-        });
+        count = reader.samples(arrays, grow);
       } else if (key === 'value' && resultType === 'vector') {
-        readSample(0);
-        count = 1;
+        // One [time, "value"] pair: read as a list of one.
+        if (!reader.isNext('array')) throw new MalformedJson('a sample is not a [time, "value"] pair');
+        count = reader.samples(arrays, grow, true);
       } else if (key === 'histograms' || key === 'histogram') {
         throw new MalformedJson('a series holds native histogram samples, not counter samples');
       } else reader.skip();
     });
     if (labels === undefined || count === -1) throw new MalformedJson(`a series has no "metric" or no "${resultType === 'matrix' ? 'values' : 'value'}"`);
-    onSeries({ labels, timestampsMs, values, count });
+    onSeries({ labels, timestampsMs: arrays.timestampsMs, values: arrays.values, count });
   });
 }

@@ -8,8 +8,9 @@
  * samples for one day fit in about `PieceSize.samples` (learnt from the blocks read before), and for each block the
  * report reads the last value of each series on the day before (`last_over_time`, the baseline) and then every day,
  * in time order, as raw samples. A block too dense for one answer a day is read in 2, 4, … windows a day; an answer
- * larger than `PieceSize.maxBytes` is cut off and its block read again in smaller pieces. A block's counts are final
- * once its last day is read: they are handed on, in order, and forgotten. While one answer is read, the next is
+ * larger than `PieceSize.maxBytes` is cut off, and the rest of its block read in windows half as long (a baseline
+ * answer that large: the block is read again with half the ids). A block's counts are final
+ * once its last day is read: they are handed on, in order, and forgotten. While one answer is read, the next two are
  * already asked for, so Prometheus works while the report counts.
  */
 import { OTHER, canonicalEventId, isEventName, type MetricName } from 'quietcount';
@@ -56,6 +57,11 @@ export interface CollectRequest {
 const FIRST_BLOCK_IDS = 16;
 /** Windows a day at most (powers of two divide a day into whole milliseconds up to 2^10: 84.375 s). */
 const MAX_WINDOWS = 1_024;
+/**
+ * Pieces asked for beyond the one being read: Prometheus prepares them while the report reads, on the other core.
+ * Three answers in memory at most.
+ */
+const PIECES_AHEAD = 2;
 /** Bytes per sample of an answer, for an estimate after a cut-off answer (`[1796515200,"12345"],` is 21). */
 const BYTES_PER_SAMPLE = 21;
 
@@ -69,7 +75,6 @@ interface Block {
   readonly eventIds: readonly string[];
   /** Where the block starts in its name's ids. */
   readonly start: number;
-  readonly windows: number;
 }
 
 interface Piece {
@@ -79,6 +84,8 @@ interface Piece {
   readonly resultType: 'matrix' | 'vector';
   /** For the raw samples: where they may lie, both ends included. */
   readonly window: { readonly startMs: number; readonly endMs: number } | undefined;
+  /** Windows a day of the block's raw samples. */
+  readonly windows: number;
   /** In words, for messages. */
   readonly asked: string;
 }
@@ -94,49 +101,50 @@ export async function* collectDailyCounts(request: CollectRequest): AsyncGenerat
   const sizing = new Sizing(size);
   const cursor = new PieceCursor(targets, days, sizing);
 
-  let current = cursor.next();
-  let currentFetch = current === undefined ? undefined : fetchPiece(api, current, size.maxBytes);
-  let followingFetch: PieceFetch | undefined;
+  // The pieces asked for and not read yet, oldest first: the first is read while the others are on their way.
+  const inFlight: PieceFetch[] = [];
+  const askAhead = (): void => {
+    while (inFlight.length <= PIECES_AHEAD) {
+      const piece = cursor.next();
+      if (piece === undefined) return;
+      inFlight.push(fetchPiece(api, piece, size.maxBytes));
+    }
+  };
   let block: BlockCounts | undefined;
+  const finishBlock = function* (): Generator<DailyCount> {
+    if (block === undefined) return;
+    yield* block.finish();
+    done += block.block.eventIds.length * days.length;
+    request.onProgress?.(done, total);
+  };
   try {
-    while (current !== undefined && currentFetch !== undefined) {
-      const following = cursor.next();
-      followingFetch = following === undefined ? undefined : fetchPiece(api, following, size.maxBytes);
+    for (;;) {
+      askAhead();
+      const next = inFlight[0];
+      if (next === undefined) break;
+      const { piece, bytes: answer } = next;
       let bytes: Buffer;
       try {
-        bytes = await currentFetch.bytes;
+        bytes = await answer;
       } catch (error) {
-        followingFetch?.abort();
+        for (const pending of inFlight.splice(0)) pending.abort();
         if (!(error instanceof AnswerTooLarge)) throw error;
-        // Ask again for the whole block, smaller: what was read of it is dropped with it.
-        if (block?.block === current.block) block = undefined;
-        cursor.restart(sizing.smaller(current.block, size.maxBytes, current.asked));
-        current = cursor.next();
-        currentFetch = current === undefined ? undefined : fetchPiece(api, current, size.maxBytes);
+        const { window } = piece;
+        sizing.overflowed(piece.block.eventIds.length, window === undefined ? 1 : (window.endMs - window.startMs + 1) / DAY_MS);
+        cursor.tooLarge(piece, size.maxBytes);
         continue;
       }
-      if (block?.block !== current.block) {
-        if (block !== undefined) {
-          yield* block.finish();
-          done += block.block.eventIds.length * days.length;
-          request.onProgress?.(done, total);
-        }
-        block = new BlockCounts(current.block);
+      inFlight.shift();
+      if (block?.block !== piece.block) {
+        yield* finishBlock();
+        block = new BlockCounts(piece.block);
       }
-      const samples = block.read(api, bytes, current);
-      if (current.window !== undefined) sizing.observe(samples, current.block.eventIds.length, (current.window.endMs - current.window.startMs + 1) / DAY_MS);
-      current = following;
-      currentFetch = followingFetch;
-      followingFetch = undefined;
+      const samples = block.read(api, bytes, piece);
+      if (piece.window !== undefined) sizing.observe(samples, piece.block.eventIds.length, (piece.window.endMs - piece.window.startMs + 1) / DAY_MS);
     }
-    if (block !== undefined) {
-      yield* block.finish();
-      done += block.block.eventIds.length * days.length;
-      request.onProgress?.(done, total);
-    }
+    yield* finishBlock();
   } finally {
-    currentFetch?.abort();
-    followingFetch?.abort();
+    for (const pending of inFlight) pending.abort();
   }
 }
 
@@ -171,17 +179,22 @@ async function listTargets(api: PrometheusApi, request: CollectRequest): Promise
   return targets;
 }
 
-/** How many ids a block holds and in how many windows a day it is read, from the density of the blocks before. */
+/** How many ids a block holds and in how many windows a day it is read, from the density of the answers before. */
 class Sizing {
   readonly #size: PieceSize;
-  /** Samples per event id and day (summed over instances), as last seen; undefined before the first answer. */
+  /** Samples per event id and day (summed over instances) the plan uses; undefined before the first answer. */
   #perIdDay: number | undefined;
+  /** The densest answer since the last plan. */
+  #densest: number | undefined;
 
   constructor(size: PieceSize) {
     this.#size = size;
   }
 
+  /** The next block, sized for the densest answer of the block before (a block mixes days of any density). */
   plan(): { readonly ids: number; readonly windows: number } {
+    if (this.#densest !== undefined) this.#perIdDay = this.#densest;
+    this.#densest = undefined;
     const { samples, maxIds } = this.#size;
     if (this.#perIdDay === undefined) return { ids: Math.min(FIRST_BLOCK_IDS, maxIds), windows: 1 };
     const perIdDay = Math.max(this.#perIdDay, 1);
@@ -191,27 +204,13 @@ class Sizing {
     return { ids, windows };
   }
 
-  /** A denser block raises the estimate at once; a sparser one lowers it slowly (ids near each other are alike). */
   observe(samples: number, ids: number, dayFraction: number): void {
-    const perIdDay = samples / ids / dayFraction;
-    this.#perIdDay = this.#perIdDay === undefined || perIdDay >= this.#perIdDay ? perIdDay : (3 * this.#perIdDay + perIdDay) / 4;
+    this.#densest = Math.max(this.#densest ?? 0, samples / ids / dayFraction);
   }
 
-  /** `block` again with fewer ids or more windows, after one of its answers passed `maxBytes`. */
-  smaller(block: Block, maxBytes: number, asked: string): Block {
-    const atLeast = maxBytes / BYTES_PER_SAMPLE / block.eventIds.length / (1 / block.windows);
-    this.#perIdDay = Math.max(this.#perIdDay ?? 0, atLeast);
-    if (block.eventIds.length > 1) {
-      const ids = Math.max(1, Math.min(Math.floor(block.eventIds.length / 2), this.plan().ids));
-      return { ...block, eventIds: block.eventIds.slice(0, ids), windows: Math.max(block.windows, this.plan().windows) };
-    }
-    if (block.windows >= MAX_WINDOWS) {
-      throw new CommandError(
-        `Prometheus answered ${asked} with more than ${Math.round(maxBytes / 2 ** 20)} MiB for ${Math.round(DAY_MS / MAX_WINDOWS / 1000)} s of one event id: ` +
-          'that is not a counter scraped by Prometheus',
-      );
-    }
-    return { ...block, windows: block.windows * 2 };
+  /** An answer of `ids` over `dayFraction` of a day passed `maxBytes`: at least this dense. */
+  overflowed(ids: number, dayFraction: number): void {
+    this.observe(this.#size.maxBytes / BYTES_PER_SAMPLE, ids, dayFraction);
   }
 }
 
@@ -222,6 +221,7 @@ class PieceCursor {
   readonly #sizing: Sizing;
   #target = 0;
   #block: Block | undefined;
+  #windows = 1;
   #pieces: Piece[] = [];
   #piece = 0;
 
@@ -233,27 +233,43 @@ class PieceCursor {
 
   next(): Piece | undefined {
     while (this.#piece >= this.#pieces.length) {
-      const block = this.#nextBlock();
-      if (block === undefined) return undefined;
-      this.#start(block);
+      const planned = this.#nextBlock();
+      if (planned === undefined) return undefined;
+      this.#start(planned.block, planned.windows);
     }
     const piece = this.#pieces[this.#piece];
     this.#piece += 1;
     return piece;
   }
 
-  /** Reads `block` from its first piece, in place of the block being read. */
-  restart(block: Block): void {
-    this.#start(block);
-  }
-
-  #start(block: Block): void {
+  /**
+   * `piece`'s answer was too large: pieces from it on are dropped, and asked for again smaller. Raw samples: the rest
+   * of the block in windows half as long. The baseline (the block's first piece): the block with half its ids.
+   */
+  tooLarge(piece: Piece, maxBytes: number): void {
+    // The cursor may be a block further already (pieces are asked for ahead): back to the piece's block.
+    const { block, windows } = piece;
+    if (piece.window === undefined) {
+      if (block.eventIds.length === 1) throw tooDense(piece, maxBytes);
+      this.#start({ ...block, eventIds: block.eventIds.slice(0, Math.ceil(block.eventIds.length / 2)) }, windows);
+      return;
+    }
+    if (windows >= MAX_WINDOWS) throw tooDense(piece, maxBytes);
     this.#block = block;
-    this.#pieces = piecesOf(block, this.#days);
+    this.#windows = windows * 2;
+    const from = piece.window.startMs;
+    this.#pieces = samplePieces(block, this.#days, this.#windows).filter((later) => (later.window?.startMs ?? 0) >= from);
     this.#piece = 0;
   }
 
-  #nextBlock(): Block | undefined {
+  #start(block: Block, windows: number): void {
+    this.#block = block;
+    this.#windows = windows;
+    this.#pieces = [baselinePiece(block, this.#days, windows), ...samplePieces(block, this.#days, windows)];
+    this.#piece = 0;
+  }
+
+  #nextBlock(): { readonly block: Block; readonly windows: number } | undefined {
     const before = this.#block;
     let start = before === undefined ? 0 : before.start + before.eventIds.length;
     let target = this.#targets[this.#target];
@@ -264,33 +280,52 @@ class PieceCursor {
     }
     if (target === undefined) return undefined;
     const { ids, windows } = this.#sizing.plan();
-    return { eventName: target.eventName, eventIds: target.eventIds.slice(start, start + ids), start, windows };
+    return { block: { eventName: target.eventName, eventIds: target.eventIds.slice(start, start + ids), start }, windows };
   }
+}
+
+function tooDense(piece: Piece, maxBytes: number): CommandError {
+  return new CommandError(
+    `Prometheus answered ${piece.asked} with more than ${Math.round(maxBytes / 2 ** 20)} MiB, even asked for ${Math.round(DAY_MS / MAX_WINDOWS / 1000)} s ` +
+      'or one event id at a time: that is not a counter scraped by Prometheus',
+  );
 }
 
 function durationText(ms: number): string {
   return ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`;
 }
 
-function piecesOf(block: Block, days: readonly number[]): Piece[] {
-  const series = selector(USAGE_METRIC, [matcher('event_name', '=', block.eventName), oneOf('event_id', block.eventIds)]);
+function blockSelector(block: Block): { readonly series: string; readonly which: string } {
   const first = block.eventIds[0] ?? '';
   const last = block.eventIds.at(-1) ?? '';
-  const which = `event_name "${block.eventName}", ${first === last ? `event id ${first}` : `event ids ${first} to ${last} (${block.eventIds.length})`}`;
+  return {
+    series: selector(USAGE_METRIC, [matcher('event_name', '=', block.eventName), oneOf('event_id', block.eventIds)]),
+    which: `event_name "${block.eventName}", ${first === last ? `event id ${first}` : `event ids ${first} to ${last} (${block.eventIds.length})`}`,
+  };
+}
+
+/** Each series' last value on the day before the first day, evaluated at its last millisecond. */
+function baselinePiece(block: Block, days: readonly number[], windows: number): Piece {
+  const { series, which } = blockSelector(block);
   const firstDay = days[0] ?? 0;
-  const baseline: Piece = {
+  return {
     block,
-    // Evaluated at the last millisecond before the first day: each series' last value on the day before.
     query: `last_over_time(${series}[${durationText(DAY_MS)}])`,
     timeMs: firstDay - 1,
     resultType: 'vector',
     window: undefined,
+    windows,
     asked: `the last values of ${which} on ${formatIsoDay(firstDay - DAY_MS)}`,
   };
-  const windowMs = DAY_MS / block.windows;
+}
+
+/** The raw samples of every day, in `windows` windows a day, in time order. */
+function samplePieces(block: Block, days: readonly number[], windows: number): Piece[] {
+  const { series, which } = blockSelector(block);
+  const windowMs = DAY_MS / windows;
   const time = (ms: number): string => new Date(ms).toISOString().slice(11, 19);
-  const samples = days.flatMap((day) =>
-    Array.from({ length: block.windows }, (_, index): Piece => {
+  return days.flatMap((day) =>
+    Array.from({ length: windows }, (_, index): Piece => {
       const startMs = day + index * windowMs;
       const endMs = startMs + windowMs - 1;
       return {
@@ -301,14 +336,15 @@ function piecesOf(block: Block, days: readonly number[]): Piece[] {
         timeMs: endMs,
         resultType: 'matrix',
         window: { startMs, endMs },
-        asked: `the samples of ${which} on ${formatIsoDay(day)}${block.windows === 1 ? '' : ` from ${time(startMs)} to ${time(endMs + 1)} UTC`}`,
+        windows,
+        asked: `the samples of ${which} on ${formatIsoDay(day)}${windows === 1 ? '' : ` from ${time(startMs)} to ${time(endMs + 1)} UTC`}`,
       };
     }),
   );
-  return [baseline, ...samples];
 }
 
 interface PieceFetch {
+  readonly piece: Piece;
   readonly bytes: Promise<Buffer>;
   abort(): void;
 }
@@ -319,6 +355,7 @@ function fetchPiece(api: PrometheusApi, piece: Piece, maxBytes: number): PieceFe
   // An answer given up on (aborted, or never awaited after an error) must not be an unhandled rejection.
   bytes.catch(() => undefined);
   return {
+    piece,
     bytes,
     abort: () => {
       controller.abort();

@@ -36,6 +36,12 @@ export const NOT_AN_INTEGER = -1;
 
 const isDigit = (byte: number): boolean => byte >= ZERO && byte <= NINE;
 
+/** Where `samples` writes a series' samples. */
+export interface SampleArrays {
+  readonly timestampsMs: Float64Array;
+  readonly values: Float64Array;
+}
+
 export class JsonReader {
   readonly #bytes: Buffer;
   #at = 0;
@@ -246,6 +252,51 @@ export class JsonReader {
     this.#at -= 1;
     this.string();
     return NOT_AN_INTEGER;
+  }
+
+  /**
+   * A list of `[time, "value"]` pairs (a series' samples) into `timestampsMs` and `values` from index 0, growing them
+   * with `grow` (which returns the larger pair) when full; the number of samples. One tight loop: a day at the full
+   * default bound is tens of millions of pairs. `single`: one pair, not in a list (a vector's sample).
+   */
+  samples(arrays: SampleArrays, grow: () => SampleArrays, single = false): number {
+    if (single) {
+      this.#pair(arrays, 0);
+      return 1;
+    }
+    let current = arrays;
+    this.#expect(OPEN_ARRAY, 'a list of samples');
+    if (this.peek() === CLOSE_ARRAY) {
+      this.#at += 1;
+      return 0;
+    }
+    let count = 0;
+    for (;;) {
+      if (count === current.timestampsMs.length) current = grow();
+      this.#pair(current, count);
+      count += 1;
+      const next = this.peek();
+      this.#at += 1;
+      if (next === CLOSE_ARRAY) return count;
+      if (next !== COMMA) {
+        this.#at -= 1;
+        this.#fail('"," or "]"');
+      }
+    }
+  }
+
+  #pair(arrays: SampleArrays, index: number): void {
+    if (this.peek() !== OPEN_ARRAY) throw new MalformedJson('a sample is not a [time, "value"] pair');
+    this.#at += 1;
+    arrays.timestampsMs[index] = this.secondsAsMs();
+    if (this.peek() !== COMMA) throw new MalformedJson('a sample is not a [time, "value"] pair');
+    this.#at += 1;
+    if (this.peek() !== QUOTE) throw new MalformedJson('a sample value is not a string');
+    arrays.values[index] = this.sampleValue();
+    const end = this.peek();
+    if (end === COMMA) throw new MalformedJson('a sample has more than a time and a value');
+    if (end !== CLOSE_ARRAY) this.#fail('"]"');
+    this.#at += 1;
   }
 
   /** Skips any value, nested ones included (to `MAX_DEPTH`). */
