@@ -1,7 +1,8 @@
 /**
  * The raw counter for bench/report.ts: every catalog event name × `ids` event ids (the last `__other__`) on one app
- * replica, scraped every `scrapeSeconds`, for `days` whole UTC days ending at `end`; one OpenMetrics file per day for
- * `promtool tsdb create-blocks-from openmetrics`, written as bytes (tens of millions of lines a day).
+ * replica, for `days` whole UTC days ending at `end`, scraped every `scrapeSeconds` on the last `denseDays` and every
+ * `sparseScrapeSeconds` before; one OpenMetrics file per day for `promtool tsdb create-blocks-from openmetrics`,
+ * written as bytes (tens of millions of lines a day).
  *
  * Each id has its own rate (app-recorded events about 300 a day, table-derived ones about 6); each increment is
  * floor(rate per scrape + uniform), so whole and with exactly that mean. App-recorded counters restart from 0 at a
@@ -21,13 +22,14 @@ export interface ReportHistoryShape {
   /** Unix seconds of the end of the history: a UTC midnight. */
   readonly end: number;
   readonly scrapeSeconds: number;
+  readonly denseDays: number;
+  readonly sparseScrapeSeconds: number;
 }
 
 export interface DayFile {
   readonly path: string;
   /** Unix seconds of the day's midnight. */
   readonly day: number;
-  readonly samples: number;
 }
 
 const DAY = 86_400;
@@ -40,8 +42,8 @@ const MAX_LINE_BYTES = 160;
 export class ReportHistory {
   readonly #shape: ReportHistoryShape;
   readonly #random = seededRandom(7);
-  /** Per event name: each id's label text, increments per scrape, and counter. */
-  readonly #names: { readonly name: string; readonly resets: boolean; readonly prefixes: Buffer[]; readonly perScrape: Float64Array; readonly values: Float64Array }[];
+  /** Per event name: each id's label text, events a day, and counter. */
+  readonly #names: { readonly name: string; readonly resets: boolean; readonly prefixes: Buffer[]; readonly perDay: Float64Array; readonly values: Float64Array }[];
   /** Unix seconds of a day's midnight → event name → events the scrapes of that day saw. */
   readonly seen = new Map<number, Map<string, number>>();
 
@@ -55,7 +57,7 @@ export class ReportHistory {
         name,
         resets: source === 'memory',
         prefixes: ids.map((id) => Buffer.from(`analytics_events_total{event_name="${name}",event_id="${id}"} `)),
-        perScrape: Float64Array.from(ids, () => (DAILY_EVENTS[source] * (0.2 + 1.6 * this.#random()) * shape.scrapeSeconds) / DAY),
+        perDay: Float64Array.from(ids, () => DAILY_EVENTS[source] * (0.2 + 1.6 * this.#random())),
         values: new Float64Array(shape.ids),
       };
     });
@@ -66,15 +68,22 @@ export class ReportHistory {
     return eventNames.length * this.#shape.ids;
   }
 
-  /** Samples a day holds. */
-  get samplesPerDay(): number {
-    return (this.series * DAY) / this.#shape.scrapeSeconds;
+  /** The scrape interval of the day that starts at `day` (Unix seconds). */
+  scrapeSecondsOn(day: number): number {
+    const { end, denseDays, scrapeSeconds, sparseScrapeSeconds } = this.#shape;
+    return day >= end - denseDays * DAY ? scrapeSeconds : sparseScrapeSeconds;
+  }
+
+  /** Samples the day that starts at `day` holds. */
+  samplesOn(day: number): number {
+    return (this.series * DAY) / this.scrapeSecondsOn(day);
   }
 
   /** One file per day into `dir`, oldest first; each yielded once written whole. */
   async *dayFiles(dir: string): AsyncGenerator<DayFile> {
-    const { days, end, scrapeSeconds } = this.#shape;
+    const { days, end } = this.#shape;
     for (let day = end - days * DAY; day < end; day += DAY) {
+      const scrapeSeconds = this.scrapeSecondsOn(day);
       const path = join(dir, `day-${String(day)}.om.txt`);
       const file = await open(path, 'w');
       const seen = new Map<string, number>();
@@ -83,13 +92,13 @@ export class ReportHistory {
       for (let time = day; time < day + DAY; time += scrapeSeconds) {
         const stamp = Buffer.from(` ${String(time)}\n`);
         const deploy = (time - DEPLOY_SECOND_OF_DAY) % (7 * DAY) === 0;
-        for (const { name, resets, prefixes, perScrape, values } of this.#names) {
+        for (const { name, resets, prefixes, perDay, values } of this.#names) {
           let events = 0;
           for (let index = 0; index < prefixes.length; index += 1) {
             let value = values[index] ?? 0;
             if (resets && deploy) value = 0;
             else {
-              const increment = Math.floor((perScrape[index] ?? 0) + this.#random());
+              const increment = Math.floor(((perDay[index] ?? 0) * scrapeSeconds) / DAY + this.#random());
               value += increment;
               events += increment;
             }
@@ -109,7 +118,7 @@ export class ReportHistory {
       await file.write(chunk, 0, at);
       await file.close();
       this.seen.set(day, seen);
-      yield { path, day, samples: this.samplesPerDay };
+      yield { path, day };
     }
   }
 }

@@ -6,8 +6,11 @@ import { spawnSync } from 'node:child_process';
 import { machine } from './support.ts';
 
 const BENCHMARKS = ['recording', 'http', 'scrape', 'cluster', 'flood', 'prometheus', 'import'];
-/** Run only when named: the roll-up candidates behind the day rule take about 12 minutes. */
-const ON_DEMAND = ['rollups'];
+/**
+ * Run only when named: the roll-up candidates behind the day rule take about 12 minutes; the report at the full
+ * bound over 30 days about 15 (most of it promtool importing the history).
+ */
+const ON_DEMAND = ['rollups', 'report'];
 
 /**
  * Node flags per benchmark. The scrape benchmark reads the bytes a scrape allocates as heap growth with no GC in
