@@ -20,7 +20,7 @@ import { matcher, oneOf, selector } from '../promql.ts';
 import type { Connection } from './connection.ts';
 import { DailyIncrements, seriesName, type DailyCount } from './daily-increments.ts';
 import { compareEventIds, compareEventNames, sortCounts } from './order.ts';
-import { AnswerTooLarge, PrometheusApi } from './prometheus-api.ts';
+import { AnswerBuffer, AnswerTooLarge, PrometheusApi } from './prometheus-api.ts';
 
 export const USAGE_METRIC: MetricName = 'analytics_events_total';
 
@@ -101,13 +101,15 @@ export async function* collectDailyCounts(request: CollectRequest): AsyncGenerat
   const sizing = new Sizing(size);
   const cursor = new PieceCursor(targets, days, sizing);
 
-  // The pieces asked for and not read yet, oldest first: the first is read while the others are on their way.
+  // The pieces asked for and not read yet, oldest first: the first is read while the others are on their way,
+  // each into a buffer of its own, which goes back to `buffers` once its answer is counted (or given up and settled).
   const inFlight: PieceFetch[] = [];
+  const buffers: AnswerBuffer[] = [];
   const askAhead = (): void => {
     while (inFlight.length <= PIECES_AHEAD) {
       const piece = cursor.next();
       if (piece === undefined) return;
-      inFlight.push(fetchPiece(api, piece, size.maxBytes));
+      inFlight.push(fetchPiece(api, piece, size.maxBytes, buffers.pop() ?? new AnswerBuffer(), (buffer) => buffers.push(buffer)));
     }
   };
   let block: BlockCounts | undefined;
@@ -127,6 +129,7 @@ export async function* collectDailyCounts(request: CollectRequest): AsyncGenerat
       try {
         bytes = await answer;
       } catch (error) {
+        next.release();
         for (const pending of inFlight.splice(0)) pending.abort();
         if (!(error instanceof AnswerTooLarge)) throw error;
         const { window } = piece;
@@ -140,6 +143,7 @@ export async function* collectDailyCounts(request: CollectRequest): AsyncGenerat
         block = new BlockCounts(piece.block);
       }
       const samples = block.read(api, bytes, piece);
+      next.release();
       if (piece.window !== undefined) sizing.observe(samples, piece.block.eventIds.length, (piece.window.endMs - piece.window.startMs + 1) / DAY_MS);
     }
     yield* finishBlock();
@@ -346,12 +350,20 @@ function samplePieces(block: Block, days: readonly number[], windows: number): P
 interface PieceFetch {
   readonly piece: Piece;
   readonly bytes: Promise<Buffer>;
+  /** Gives the answer up: its buffer is released once the request has settled. */
   abort(): void;
+  /** The answer has been counted (or failed): its buffer can take another. */
+  release(): void;
 }
 
-function fetchPiece(api: PrometheusApi, piece: Piece, maxBytes: number): PieceFetch {
+function fetchPiece(api: PrometheusApi, piece: Piece, maxBytes: number, buffer: AnswerBuffer, release: (buffer: AnswerBuffer) => void): PieceFetch {
   const controller = new AbortController();
-  const bytes = api.query(piece.query, piece.timeMs, maxBytes, controller.signal);
+  const bytes = api.query(piece.query, piece.timeMs, maxBytes, buffer, controller.signal);
+  let released = false;
+  const releaseOnce = (): void => {
+    if (!released) release(buffer);
+    released = true;
+  };
   // An answer given up on (aborted, or never awaited after an error) must not be an unhandled rejection.
   bytes.catch(() => undefined);
   return {
@@ -359,7 +371,9 @@ function fetchPiece(api: PrometheusApi, piece: Piece, maxBytes: number): PieceFe
     bytes,
     abort: () => {
       controller.abort();
+      bytes.then(releaseOnce, releaseOnce);
     },
+    release: releaseOnce,
   };
 }
 

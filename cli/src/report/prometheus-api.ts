@@ -49,21 +49,21 @@ export class PrometheusApi {
     }
     // GET: Prometheus 2.x serves label values to GET only.
     const endpoint = `${this.#base}/api/v1/label/${encodeURIComponent(label)}/values`;
-    const bytes = await this.#request(`${endpoint}?${params.toString()}`, undefined, MAX_LABEL_VALUES_BYTES, undefined);
+    const bytes = await this.#request(`${endpoint}?${params.toString()}`, undefined, MAX_LABEL_VALUES_BYTES, undefined, new AnswerBuffer());
     const { outcome, values } = this.#read(bytes, asked, endpoint, () => readLabelValuesAnswer(bytes));
     this.#check(outcome);
     return values;
   }
 
   /**
-   * The answer to an instant query at `timeMs`, as bytes of at most `maxBytes` (else `AnswerTooLarge`). Read it
-   * with `readSeries`. `signal` aborts it.
+   * The answer to an instant query at `timeMs`, as bytes of at most `maxBytes` (else `AnswerTooLarge`), read into
+   * `into` (valid until `into` is used again). Read it with `readSeries`. `signal` aborts it.
    */
-  query(query: string, timeMs: number, maxBytes: number, signal?: AbortSignal): Promise<Buffer> {
+  query(query: string, timeMs: number, maxBytes: number, into: AnswerBuffer, signal?: AbortSignal): Promise<Buffer> {
     // partial_response / deny_partial_response: Thanos and VictoriaMetrics otherwise answer with what they have when a
     // store is down, and a count from part of the data is not exact. Other servers ignore them.
     const form = { query, time: new Date(timeMs).toISOString(), partial_response: 'false', deny_partial_response: '1' };
-    return this.#request(`${this.#base}/api/v1/query`, form, maxBytes, signal);
+    return this.#request(`${this.#base}/api/v1/query`, form, maxBytes, signal, into);
   }
 
   /** Reads a query answer (from `query`), each series to `onSeries`; a malformed one is an error naming `asked`. */
@@ -90,7 +90,13 @@ export class PrometheusApi {
   }
 
   /** POST when there is a form (a query can be long), GET otherwise. The body, whatever the status, up to `maxBytes`. */
-  async #request(endpoint: string, form: Record<string, string> | undefined, maxBytes: number, signal: AbortSignal | undefined): Promise<Buffer> {
+  async #request(
+    endpoint: string,
+    form: Record<string, string> | undefined,
+    maxBytes: number,
+    signal: AbortSignal | undefined,
+    into: AnswerBuffer,
+  ): Promise<Buffer> {
     const headers = new Headers(this.#connection.headers.map(([name, value]) => [name, value]));
     headers.set('accept', 'application/json');
     // Uncompressed: Prometheus compresses a large answer several times slower than it writes it.
@@ -123,7 +129,7 @@ export class PrometheusApi {
     }
     let body: Buffer;
     try {
-      body = await readBody(response, maxBytes);
+      body = await readBody(response, maxBytes, into);
     } catch (error) {
       if (error instanceof AnswerTooLarge) throw error;
       throw this.#unreachable(error, signal);
@@ -164,28 +170,49 @@ export class PrometheusApi {
   }
 }
 
-/** The whole body, or `AnswerTooLarge` as soon as it passes `maxBytes` (the rest is not read). */
-async function readBody(response: Response, maxBytes: number): Promise<Buffer> {
+/**
+ * A buffer answers are read into, kept from one answer to the next: a report reads hundreds of answers of tens of
+ * megabytes, and asking the allocator for each anew lets the process's memory creep up over a long run.
+ */
+export class AnswerBuffer {
+  #buffer = Buffer.allocUnsafe(64 * 1024);
+
+  /** The buffer, at least `bytes` long, with its first `keep` bytes kept. */
+  reserve(bytes: number, keep: number): Buffer {
+    if (bytes > this.#buffer.length) {
+      let length = this.#buffer.length;
+      while (length < bytes) length *= 2;
+      const larger = Buffer.allocUnsafe(length);
+      this.#buffer.copy(larger, 0, 0, keep);
+      this.#buffer = larger;
+    }
+    return this.#buffer;
+  }
+}
+
+/** The whole body into `into`, or `AnswerTooLarge` as soon as it passes `maxBytes` (the rest is not read). */
+async function readBody(response: Response, maxBytes: number, into: AnswerBuffer): Promise<Buffer> {
   const declared = Number(response.headers.get('content-length') ?? Number.NaN);
   if (declared > maxBytes) {
     await response.body?.cancel();
     throw new AnswerTooLarge();
   }
   if (response.body === null) return Buffer.alloc(0);
-  const chunks: Uint8Array[] = [];
   let size = 0;
+  let buffer = into.reserve(Number.isInteger(declared) ? declared : 0, 0);
   const reader = (response.body as ReadableStream<Uint8Array>).getReader();
   for (;;) {
     const { done, value } = await reader.read();
     if (done) break;
-    size += value.byteLength;
-    if (size > maxBytes) {
+    if (size + value.byteLength > maxBytes) {
       await reader.cancel();
       throw new AnswerTooLarge();
     }
-    chunks.push(value);
+    buffer = into.reserve(size + value.byteLength, size);
+    buffer.set(value, size);
+    size += value.byteLength;
   }
-  return Buffer.concat(chunks, size);
+  return buffer.subarray(0, size);
 }
 
 /** A JSON object starts with `{` (after any white space): what every answer of the API is. */
