@@ -62,6 +62,13 @@ const MAX_WINDOWS = 1_024;
  * Three answers in memory at most.
  */
 const PIECES_AHEAD = 2;
+/** Answer buffers larger than this (a planned piece is about 24 MB) are not kept once read. */
+const KEPT_BUFFER_BYTES = 32 * 2 ** 20;
+/**
+ * A block holds at most this many times the ids of the block before: the next block is planned before the last
+ * answers of the one before are read, and a day denser than the others (a shorter scrape interval) may be among them.
+ */
+const BLOCK_GROWTH = 4;
 /** Bytes per sample of an answer, for an estimate after a cut-off answer (`[1796515200,"12345"],` is 21). */
 const BYTES_PER_SAMPLE = 21;
 
@@ -109,7 +116,11 @@ export async function* collectDailyCounts(request: CollectRequest): AsyncGenerat
     while (inFlight.length <= PIECES_AHEAD) {
       const piece = cursor.next();
       if (piece === undefined) return;
-      inFlight.push(fetchPiece(api, piece, size.maxBytes, buffers.pop() ?? new AnswerBuffer(), (buffer) => buffers.push(buffer)));
+      const release = (buffer: AnswerBuffer): void => {
+        buffer.keepAtMost(KEPT_BUFFER_BYTES);
+        buffers.push(buffer);
+      };
+      inFlight.push(fetchPiece(api, piece, size.maxBytes, buffers.pop() ?? new AnswerBuffer(), release));
     }
   };
   let block: BlockCounts | undefined;
@@ -190,6 +201,8 @@ class Sizing {
   #perIdDay: number | undefined;
   /** The densest answer since the last plan. */
   #densest: number | undefined;
+  /** Ids of the block planned last. */
+  #lastIds = 0;
 
   constructor(size: PieceSize) {
     this.#size = size;
@@ -200,9 +213,13 @@ class Sizing {
     if (this.#densest !== undefined) this.#perIdDay = this.#densest;
     this.#densest = undefined;
     const { samples, maxIds } = this.#size;
-    if (this.#perIdDay === undefined) return { ids: Math.min(FIRST_BLOCK_IDS, maxIds), windows: 1 };
+    if (this.#perIdDay === undefined) {
+      this.#lastIds = Math.min(FIRST_BLOCK_IDS, maxIds);
+      return { ids: this.#lastIds, windows: 1 };
+    }
     const perIdDay = Math.max(this.#perIdDay, 1);
-    const ids = Math.max(1, Math.min(maxIds, Math.floor(samples / perIdDay)));
+    const ids = Math.max(1, Math.min(maxIds, BLOCK_GROWTH * this.#lastIds, Math.floor(samples / perIdDay)));
+    this.#lastIds = ids;
     let windows = 1;
     while ((ids * perIdDay) / windows > samples && windows < MAX_WINDOWS) windows *= 2;
     return { ids, windows };

@@ -89,7 +89,11 @@ export class PrometheusApi {
     for (const warning of outcome.warnings) this.#onWarning(printable(warning));
   }
 
-  /** POST when there is a form (a query can be long), GET otherwise. The body, whatever the status, up to `maxBytes`. */
+  /**
+   * POST when there is a form (a query can be long), GET otherwise. The body, whatever the status, up to
+   * `maxBytes`. Each request has its own timer, cleared as soon as it is done: a report makes thousands of requests,
+   * and a signal that lives on for the whole timeout keeps what it refers to alive with it.
+   */
   async #request(
     endpoint: string,
     form: Record<string, string> | undefined,
@@ -97,13 +101,29 @@ export class PrometheusApi {
     signal: AbortSignal | undefined,
     into: AnswerBuffer,
   ): Promise<Buffer> {
+    const controller = new AbortController();
+    const timer = setTimeout(() => {
+      controller.abort(new DOMException(`no answer within ${REQUEST_TIMEOUT_MS / 1000} s`, 'TimeoutError'));
+    }, REQUEST_TIMEOUT_MS);
+    const forward = (): void => {
+      controller.abort(signal?.reason);
+    };
+    signal?.addEventListener('abort', forward, { once: true });
+    try {
+      return await this.#exchange(endpoint, form, maxBytes, controller.signal, into);
+    } finally {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', forward);
+    }
+  }
+
+  async #exchange(endpoint: string, form: Record<string, string> | undefined, maxBytes: number, signal: AbortSignal, into: AnswerBuffer): Promise<Buffer> {
     const headers = new Headers(this.#connection.headers.map(([name, value]) => [name, value]));
     headers.set('accept', 'application/json');
     // Uncompressed: Prometheus compresses a large answer several times slower than it writes it.
     headers.set('accept-encoding', 'identity');
     if (form !== undefined) headers.set('content-type', 'application/x-www-form-urlencoded');
     if (this.#connection.auth !== undefined) headers.set('authorization', this.#connection.auth.header);
-    const timeout = AbortSignal.timeout(REQUEST_TIMEOUT_MS);
     let response: Response;
     try {
       response = await fetch(endpoint, {
@@ -111,7 +131,7 @@ export class PrometheusApi {
         headers,
         redirect: 'manual',
         ...(form === undefined ? {} : { body: new URLSearchParams(form) }),
-        signal: signal === undefined ? timeout : AbortSignal.any([signal, timeout]),
+        signal,
       });
     } catch (error) {
       throw this.#unreachable(error, signal);
@@ -145,9 +165,10 @@ export class PrometheusApi {
     return body;
   }
 
-  #unreachable(error: unknown, signal: AbortSignal | undefined): Error {
-    if (signal?.aborted === true) return signal.reason instanceof Error ? signal.reason : new Error('aborted');
-    if (error instanceof Error && error.name === 'TimeoutError') {
+  #unreachable(error: unknown, signal: AbortSignal): Error {
+    const timedOut = (signal.reason as Error | undefined)?.name === 'TimeoutError';
+    if (signal.aborted && !timedOut) return signal.reason instanceof Error ? signal.reason : new Error('aborted');
+    if (timedOut || (error instanceof Error && error.name === 'TimeoutError')) {
       return new CommandError(`Prometheus at ${this.#connection.prometheusUrl.href} did not answer within ${REQUEST_TIMEOUT_MS / 1000} s`);
     }
     const cause = error instanceof Error ? (error.cause as NodeJS.ErrnoException | undefined) : undefined;
@@ -175,7 +196,13 @@ export class PrometheusApi {
  * megabytes, and asking the allocator for each anew lets the process's memory creep up over a long run.
  */
 export class AnswerBuffer {
-  #buffer = Buffer.allocUnsafe(64 * 1024);
+  static readonly #INITIAL_BYTES = 64 * 1024;
+  #buffer = Buffer.allocUnsafe(AnswerBuffer.#INITIAL_BYTES);
+
+  /** Lets go of the memory when it grew past `bytes` (a rare large answer is not kept for the rest of the run). */
+  keepAtMost(bytes: number): void {
+    if (this.#buffer.length > bytes) this.#buffer = Buffer.allocUnsafe(AnswerBuffer.#INITIAL_BYTES);
+  }
 
   /** The buffer, at least `bytes` long, with its first `keep` bytes kept. */
   reserve(bytes: number, keep: number): Buffer {
