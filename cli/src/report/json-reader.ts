@@ -164,8 +164,12 @@ export class JsonReader {
     this.#at += 4;
   }
 
-  /** A JSON number as seconds, returned as whole milliseconds (rounded). */
-  secondsAsMs(): number {
+  /**
+   * A JSON number as seconds, written to `target[index]` as whole milliseconds (rounded). Written rather than
+   * returned: a time in milliseconds does not fit a small integer, and a returned one would be a heap allocation per
+   * sample.
+   */
+  #timeInto(target: Float64Array, index: number): void {
     this.peek();
     const bytes = this.#bytes;
     const start = this.#at;
@@ -194,10 +198,11 @@ export class JsonReader {
     // through the number grammar below.
     if (digits > 0 && digits <= EXACT_DIGITS && fraction <= 3 && (fraction > 0 || bytes[at - 1] !== DOT) && next !== LOWER_E && next !== UPPER_E && (digits === 1 || bytes[start] !== ZERO)) {
       this.#at = at;
-      return whole * 1000 + ms;
+      target[index] = whole * 1000 + ms;
+      return;
     }
     this.#at = start;
-    return Math.round(this.#number() * 1000);
+    target[index] = Math.round(this.#number() * 1000);
   }
 
   /** Any JSON number. */
@@ -231,10 +236,11 @@ export class JsonReader {
   }
 
   /**
-   * A sample value as Prometheus writes it, a string holding a float: a plain decimal integer of up to 15 digits is
-   * returned as is; anything else (NaN, ±Inf, a sign, a fraction, an exponent, more digits) as `NOT_AN_INTEGER`.
+   * A sample value as Prometheus writes it, a string holding a float, written to `target[index]`: a plain decimal
+   * integer of up to 15 digits as is; anything else (NaN, ±Inf, a sign, a fraction, an exponent, more digits) as
+   * `NOT_AN_INTEGER`.
    */
-  sampleValue(): number {
+  #valueInto(target: Float64Array, index: number): void {
     this.#expect(QUOTE, 'a sample value (a string)');
     const bytes = this.#bytes;
     let at = this.#at;
@@ -247,11 +253,12 @@ export class JsonReader {
     }
     if (bytes[at] === QUOTE && digits > 0 && digits <= EXACT_DIGITS) {
       this.#at = at + 1;
-      return value;
+      target[index] = value;
+      return;
     }
     this.#at -= 1;
     this.string();
-    return NOT_AN_INTEGER;
+    target[index] = NOT_AN_INTEGER;
   }
 
   /**
@@ -288,11 +295,11 @@ export class JsonReader {
   #pair(arrays: SampleArrays, index: number): void {
     if (this.peek() !== OPEN_ARRAY) throw new MalformedJson('a sample is not a [time, "value"] pair');
     this.#at += 1;
-    arrays.timestampsMs[index] = this.secondsAsMs();
+    this.#timeInto(arrays.timestampsMs, index);
     if (this.peek() !== COMMA) throw new MalformedJson('a sample is not a [time, "value"] pair');
     this.#at += 1;
     if (this.peek() !== QUOTE) throw new MalformedJson('a sample value is not a string');
-    arrays.values[index] = this.sampleValue();
+    this.#valueInto(arrays.values, index);
     const end = this.peek();
     if (end === COMMA) throw new MalformedJson('a sample has more than a time and a value');
     if (end !== CLOSE_ARRAY) this.#fail('"]"');
