@@ -8,7 +8,7 @@ import { machine } from './support.ts';
 const BENCHMARKS = ['recording', 'http', 'scrape', 'cluster', 'flood', 'prometheus', 'import'];
 /**
  * Run only when named: the roll-up candidates behind the day rule take about 12 minutes; the report at the full
- * bound over 30 days about 15 (most of it promtool importing the history).
+ * bound over 30 days 8 to 17 minutes on a shared 2-core VM (most of it promtool importing the history).
  */
 const ON_DEMAND = ['rollups', 'report'];
 
