@@ -9,9 +9,9 @@
  * report reads the last value of each series on the day before (`last_over_time`, the baseline) and then every day,
  * in time order, as raw samples. A block too dense for one answer a day is read in 2, 4, … windows a day; an answer
  * larger than `PieceSize.maxBytes` is cut off, and the rest of its block read in windows half as long (a baseline
- * answer that large: the block is read again with half the ids). A block's counts are final
- * once its last day is read: they are handed on, in order, and forgotten. While one answer is read, the next two are
- * already asked for, so Prometheus works while the report counts.
+ * answer that large: the block is read again with half the ids). A block's counts are final once its last day is
+ * read: they are handed on, in order, and forgotten. While one answer is read, the next two are already asked for,
+ * so Prometheus works while the report counts.
  */
 import { OTHER, canonicalEventId, isEventName, type MetricName } from 'quietcount';
 import { CommandError } from '../cli-io.ts';
