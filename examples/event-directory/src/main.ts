@@ -10,6 +10,7 @@ import { httpUrl } from './url.ts';
 import { CatalogError, ConfigError } from 'quietcount';
 import { startPrimary } from './cluster.ts';
 import { loadAppConfig } from './config.ts';
+import { DISK_FULL_MESSAGE, diskFullCode } from './disk-full.ts';
 import { createAppLogger, loggableError } from './logger.ts';
 import { createApp } from './server.ts';
 import { REPEATED_SIGNAL_WINDOW_MS, shutDownGracefully, shutDownPrimary, shutDownWorker } from './shutdown.ts';
@@ -83,7 +84,9 @@ try {
   stopOnSignals(await start());
 } catch (error) {
   // A configuration message names variables, never their values: safe to show in full.
+  const diskFull = diskFullCode(error);
   if (error instanceof ConfigError || error instanceof CatalogError) logger.fatal(error.message);
+  else if (diskFull !== undefined) logger.fatal({ code: diskFull }, `failed to start: ${DISK_FULL_MESSAGE} (${diskFull})`);
   else logger.fatal({ error: loggableError(error) }, 'failed to start');
   process.exit(1);
 }
