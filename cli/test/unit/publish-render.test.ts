@@ -142,6 +142,7 @@ describe('index.html', () => {
     expect([...chart('review_written').matchAll(/<rect class="suppressed"[^>]*><title>([^<]*)<\/title>/g)].map(([, title]) => title)).toEqual([
       '2026-11-16: suppressed (from 1 to 9)',
     ]);
+    expect([...chart('review_written').matchAll(/<text class="suppressed-mark"[^>]*>([^<]*)<\/text>/g)].map(([, mark]) => mark)).toEqual(['&lt;10']);
   });
 
   it('explains suppression and rounding with its own parameters, and that counts are of events, not of people', () => {

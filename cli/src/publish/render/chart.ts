@@ -1,7 +1,8 @@
 /**
- * One event's bar chart as inline SVG: a bar per published count, a hatched box up to the threshold where a count
- * is suppressed (it is somewhere from 1 to minCount - 1, which is all the page says), nothing for a 0. Drawn from the
- * published figures only; coordinates are written with one decimal so the same figures give the same text.
+ * One event's bar chart as inline SVG: a bar per published count, nothing for a 0, and where a count is suppressed a
+ * hatched box with a dashed edge up to minCount - 1, marked "<minCount" when there is room: the count is somewhere
+ * from 1 to minCount - 1, which is all the page says. Drawn from the published figures only; coordinates are written
+ * with one decimal so the same figures give the same text.
  */
 import type { PublishedEvent } from '../aggregates.ts';
 import type { Period } from '../periods.ts';
@@ -17,6 +18,8 @@ const BAR_SHARE = 0.7;
 const MAX_AXIS_LABELS = 12;
 /** A suppressed box never thinner than this, so it stays visible beside tall bars. */
 const MIN_BOX_HEIGHT = 3;
+/** The narrowest slot that has room for a "<10" over its box. */
+const MIN_SLOT_FOR_MARK = 24;
 
 const coordinate = (value: number): string => value.toFixed(1);
 
@@ -50,8 +53,11 @@ export function renderChart(event: PublishedEvent, options: ChartOptions): strin
     const x = MARGIN.left + index * slot + (slot - barWidth) / 2;
     const name = escapeHtml(periodLabel(period, day));
     if (count === null) {
-      const height = Math.max(MIN_BOX_HEIGHT, PLOT_HEIGHT - (y(minCount) - MARGIN.top));
-      return `<rect class="suppressed" x="${coordinate(x)}" y="${coordinate(MARGIN.top + PLOT_HEIGHT - height)}" width="${coordinate(barWidth)}" height="${coordinate(height)}" fill="url(#${hatch})"><title>${name}: suppressed (from 1 to ${formatCount(minCount - 1)})</title></rect>`;
+      const height = Math.max(MIN_BOX_HEIGHT, MARGIN.top + PLOT_HEIGHT - y(minCount - 1));
+      const boxTop = MARGIN.top + PLOT_HEIGHT - height;
+      const box = `<rect class="suppressed" x="${coordinate(x)}" y="${coordinate(boxTop)}" width="${coordinate(barWidth)}" height="${coordinate(height)}" fill="url(#${hatch})"><title>${name}: suppressed (from 1 to ${formatCount(minCount - 1)})</title></rect>`;
+      const mark = `<text class="suppressed-mark" x="${coordinate(x + barWidth / 2)}" y="${coordinate(boxTop - 4)}" text-anchor="middle">&lt;${formatCount(minCount)}</text>`;
+      return slot >= MIN_SLOT_FOR_MARK ? `${box}${mark}` : box;
     }
     if (count === 0) return '';
     return `<rect class="bar" x="${coordinate(x)}" y="${coordinate(y(count))}" width="${coordinate(barWidth)}" height="${coordinate(MARGIN.top + PLOT_HEIGHT - y(count))}"><title>${name}: ${formatCount(count)}</title></rect>`;

@@ -77,7 +77,8 @@ function eventSection(event: PublishedEvent, description: string, period: Period
   return [
     `<section class="event" aria-labelledby="${id}">`,
     `<h2 id="${id}">${escapeHtml(event.title)}</h2>`,
-    `<p class="description">${escapeHtml(description)} <code>${escapeHtml(event.event_name)}</code></p>`,
+    // The event name beside its title, when the catalog gives the event a title of its own.
+    `<p class="description">${escapeHtml(description)}${event.title === event.event_name ? '' : ` <code>${escapeHtml(event.event_name)}</code>`}</p>`,
     '<figure>',
     renderChart(event, { period, minCount, id }),
     `<figcaption>${key('bar', '', 'count, rounded')}${hasSuppressed ? key('suppressed', ` fill="url(#${id}-suppressed)"`, `suppressed: from 1 to ${formatCount(minCount - 1)}`) : ''}</figcaption>`,

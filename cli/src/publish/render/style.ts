@@ -20,7 +20,8 @@ svg.chart .grid { stroke: var(--rule); stroke-width: 1; }
 svg.chart .axis-label { fill: var(--muted); font-size: 12px; }
 svg .hatch-ground { fill: #fff; }
 svg .hatch-line { stroke: var(--hatch); stroke-width: 2; }
-svg.chart .suppressed { stroke: var(--hatch); stroke-width: 1; }
+svg.chart .suppressed { stroke: var(--hatch); stroke-width: 1; stroke-dasharray: 3 2; }
+svg.chart .suppressed-mark { fill: var(--muted); font-size: 11px; }
 figcaption { color: var(--muted); font-size: 0.9rem; }
 svg.key { width: 14px; height: 14px; vertical-align: -2px; margin: 0 4px 0 12px; }
 svg.key .bar { fill: var(--bar); }
