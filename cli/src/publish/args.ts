@@ -89,6 +89,6 @@ function publishedDays(period: Period, from: string | undefined, to: string | un
   }
   if (fromDay > toDay) throw new UsageError(`--from ${formatIsoDay(fromDay)} is after --to ${formatIsoDay(toDay)}`);
   const problem = wholePeriodsProblem(period, fromDay, toDay);
-  if (problem !== undefined) throw new UsageError(`${problem}: with --period ${period} the range covers whole periods`);
+  if (problem !== undefined) throw new UsageError(problem);
   return { fromDay, toDay };
 }

@@ -54,16 +54,16 @@ export function periodsBetween(period: Period, fromDay: number, toDay: number): 
 export function wholePeriodsProblem(period: Period, fromDay: number, toDay: number): string | undefined {
   const problems: string[] = [];
   if (periodStart(period, fromDay) !== fromDay) {
-    problems.push(`--from ${formatIsoDay(fromDay)} is not the first day of a ${period} (${PERIOD_BOUNDS[period]}): the ${period} starts on ${formatIsoDay(periodStart(period, fromDay))}`);
+    problems.push(`--from ${formatIsoDay(fromDay)} is not the first day of a ${period}: that ${period} starts on ${formatIsoDay(periodStart(period, fromDay))}`);
   }
   if (periodEnd(period, toDay) !== toDay) {
-    problems.push(`--to ${formatIsoDay(toDay)} is not the last day of a ${period} (${PERIOD_BOUNDS[period]}): the ${period} ends on ${formatIsoDay(periodEnd(period, toDay))}`);
+    problems.push(`--to ${formatIsoDay(toDay)} is not the last day of a ${period}: that ${period} ends on ${formatIsoDay(periodEnd(period, toDay))}`);
   }
-  return problems.length === 0 ? undefined : problems.join('; ');
+  return problems.length === 0 ? undefined : `${problems.join('; ')} (--period ${period} publishes whole ${WHOLE_PERIODS[period]})`;
 }
 
-const PERIOD_BOUNDS: Readonly<Record<Period, string>> = {
-  day: 'a UTC day',
-  week: 'ISO weeks run from Monday to Sunday',
+const WHOLE_PERIODS: Readonly<Record<Period, string>> = {
+  day: 'UTC days',
+  week: 'ISO weeks, Monday to Sunday',
   month: 'calendar months',
 };

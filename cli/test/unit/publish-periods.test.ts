@@ -37,10 +37,12 @@ describe('periods', () => {
   it('says which end of a range is not a whole period, and where that period starts or ends', () => {
     expect(wholePeriodsProblem('week', day('2026-11-02'), day('2026-11-29'))).toBeUndefined();
     expect(wholePeriodsProblem('week', day('2026-11-04'), day('2026-11-28'))).toBe(
-      '--from 2026-11-04 is not the first day of a week (ISO weeks run from Monday to Sunday): the week starts on 2026-11-02; ' +
-        '--to 2026-11-28 is not the last day of a week (ISO weeks run from Monday to Sunday): the week ends on 2026-11-29',
+      '--from 2026-11-04 is not the first day of a week: that week starts on 2026-11-02; ' +
+        '--to 2026-11-28 is not the last day of a week: that week ends on 2026-11-29 (--period week publishes whole ISO weeks, Monday to Sunday)',
     );
-    expect(wholePeriodsProblem('month', day('2026-11-01'), day('2026-11-29'))).toContain('the month ends on 2026-11-30');
+    expect(wholePeriodsProblem('month', day('2026-11-01'), day('2026-11-29'))).toBe(
+      '--to 2026-11-29 is not the last day of a month: that month ends on 2026-11-30 (--period month publishes whole calendar months)',
+    );
     expect(wholePeriodsProblem('day', day('2026-11-04'), day('2026-11-04'))).toBeUndefined();
   });
 });
