@@ -14,6 +14,14 @@ export interface MonitoringModel {
   readonly dropOffMinimumLastWeek: number;
 }
 
+export interface PublicationModel {
+  readonly title: string;
+  readonly minCount: number;
+  readonly rounding: number;
+  /** The events marked `publish: true`, in declaration order: the only ones `quietcount publish` reads. */
+  readonly eventNames: readonly string[];
+}
+
 export interface CatalogModel {
   /** `quietcount` when the catalog names no app. */
   readonly app: string;
@@ -21,6 +29,7 @@ export interface CatalogModel {
   readonly appNamed: boolean;
   readonly eventIdMeaning: string;
   readonly monitoring: MonitoringModel;
+  readonly publication: PublicationModel;
   /** In declaration order. */
   readonly events: ReadonlyMap<string, EventDefinition>;
   readonly eventNames: readonly string[];
@@ -39,3 +48,12 @@ export const DEFAULT_MONITORING: MonitoringModel = {
   dropOffRatio: 0.5,
   dropOffMinimumLastWeek: 50,
 };
+
+/**
+ * The publication's defaults and floor. A count below 5 is never published whatever the catalog says: 5 is the
+ * smallest threshold statistical offices commonly use for counts of events that people take part in.
+ */
+export const DEFAULT_MIN_COUNT = 10;
+export const LOWEST_MIN_COUNT = 5;
+export const DEFAULT_ROUNDING = 5;
+export const defaultPublicationTitle = (app: string | undefined): string => (app === undefined ? 'Usage in numbers' : `${app}: usage in numbers`);

@@ -55,13 +55,13 @@ describe('quietcount', () => {
   it('lists its commands, and refuses an unknown one', async () => {
     const help = await inApp([]);
     expect(help.code).toBe(0);
-    for (const command of ['docs', 'dashboards', 'rules', 'report']) expect(help.stdout).toContain(`  ${command}`);
-    const unknown = await inApp(['publish']);
+    for (const command of ['docs', 'dashboards', 'rules', 'report', 'publish']) expect(help.stdout).toContain(`  ${command}`);
+    const unknown = await inApp(['export']);
     expect(unknown.code).toBe(2);
-    expect(unknown.stderr).toContain('unknown command "publish"');
+    expect(unknown.stderr).toContain('unknown command "export"');
   });
 
-  it.each(['docs', 'dashboards', 'rules', 'report'])('%s has --help', async (command) => {
+  it.each(['docs', 'dashboards', 'rules', 'report', 'publish'])('%s has --help', async (command) => {
     const run = await inApp([command, '--help']);
     expect(run.code).toBe(0);
     expect(run.stdout).toContain(`usage: quietcount ${command}`);

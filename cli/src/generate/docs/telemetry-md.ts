@@ -48,6 +48,7 @@ export function renderTelemetryMd(catalog: CatalogModel, options: TelemetryMdOpt
     '|---|---|---|---|---|---|---|',
     ...events.map(([name, event]) => eventRow(name, event)),
     '',
+    ...publishedFigures(catalog),
     '## Rejection reasons (`reason` of `analytics_rejected_total`)',
     '',
     '| reason | meaning |',
@@ -56,6 +57,23 @@ export function renderTelemetryMd(catalog: CatalogModel, options: TelemetryMdOpt
     '',
   ];
   return lines.join('\n');
+}
+
+/** Which events the public aggregates page may show, and under which rules: every line true to the catalog. */
+function publishedFigures(catalog: CatalogModel): string[] {
+  const { eventNames, minCount, rounding } = catalog.publication;
+  const heading = ['## Published figures (`quietcount publish`)', ''];
+  if (eventNames.length === 0) {
+    return [...heading, 'No event is marked `publish: true`: `quietcount publish` has nothing of this app to show.', ''];
+  }
+  return [
+    ...heading,
+    `Only these events may appear on the public aggregates page: ${eventNames.map((name) => `\`${name}\``).join(', ')}.`,
+    'It shows their totals per day, week or month, never an `event_id`, an endpoint or a rejection reason. A count',
+    `from 1 to ${String(minCount - 1)} is suppressed, and so is a total that would let a suppressed count be worked out;`,
+    rounding === 1 ? 'the other figures are exact.' : `the other figures are rounded to the nearest multiple of ${String(rounding)}.`,
+    '',
+  ];
 }
 
 function eventRow(name: string, event: EventDefinition): string {
