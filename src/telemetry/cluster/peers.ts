@@ -49,6 +49,7 @@ export class PeerGroup {
   private readonly parts: PeerGroupParts;
   private readonly socketPath: string;
   private state: State = 'starting';
+  private joined = false;
   private listener: PeerListener | undefined;
   private socket: Socket | undefined;
   private readonly stateWaiters = new Set<() => void>();
@@ -72,6 +73,8 @@ export class PeerGroup {
    * background. Resolves with the one metrics address in both cases. Rejects on any listen error but a taken port.
    */
   async join(): Promise<ListeningAddress> {
+    if (this.joined) throw new Error('the metrics listener is already started');
+    this.joined = true;
     const served = await this.tryToServe();
     if (served !== undefined) return served;
     this.setState('searching');
