@@ -8,9 +8,10 @@ import { lstatSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+/** The message names the setting, not the path: a configured path may hold an account name, and it is logged. */
 export class PeersDirectoryError extends Error {
-  constructor(directory: string) {
-    super(`the instances' directory ${directory} must be a directory of this user that no one else may enter (mode 0700)`);
+  constructor() {
+    super("the instances' directory (ANALYTICS_PEERS_DIR) must be a directory of this user that no one else may enter (mode 0700)");
     this.name = 'PeersDirectoryError';
   }
 }
@@ -35,5 +36,5 @@ export function preparePeersDirectory(directory: string): void {
   }
   const stats = lstatSync(directory);
   const uid = process.getuid?.();
-  if (!stats.isDirectory() || (uid !== undefined && stats.uid !== uid) || (stats.mode & 0o077) !== 0) throw new PeersDirectoryError(directory);
+  if (!stats.isDirectory() || (uid !== undefined && stats.uid !== uid) || (stats.mode & 0o077) !== 0) throw new PeersDirectoryError();
 }
