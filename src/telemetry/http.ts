@@ -11,10 +11,8 @@ interface EndpointCounts {
   readonly byStatus: Map<number, ResponseSeries>;
 }
 
-/** One endpoint and status code pair; `handedOver` is what a cluster worker has already sent to its primary. */
-export class ResponseSeries extends ExportedSeries {
-  handedOver = 0;
-}
+/** One endpoint and status code pair. In a process that hands its counts over, `count` is what it has not yet. */
+export class ResponseSeries extends ExportedSeries {}
 
 export class HttpResponseCounter {
   /**
@@ -44,8 +42,8 @@ export class HttpResponseCounter {
   }
 
   /**
-   * Adds counts a cluster worker handed over. The endpoint was checked in the worker; it is checked again here,
-   * since nothing unchecked may become a label.
+   * Adds counts another process handed over. The endpoint was checked there; it is checked again here, since nothing
+   * unchecked may become a label.
    */
   merge(endpoint: string, statusCode: number, count: number): void {
     if (!isStatusCode(statusCode) || !isValidIncrement(count)) {
