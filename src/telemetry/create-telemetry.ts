@@ -87,7 +87,7 @@ export function createTelemetry<C extends Catalog>(options: TelemetryOptions<C>)
     enabled: config.collecting,
     debugLog: config.logLevel === 'debug' || config.logLevel === 'trace' ? logger : undefined,
   });
-  const responses = new HttpResponseCounter(guard);
+  const responses = new HttpResponseCounter(guard, logger);
   const exporter = createExporter({ usage, responses, guard, collecting: config.collecting, zeroHoldMs: config.zeroHoldMs });
   const server = new MetricsServer({
     config,
