@@ -56,6 +56,8 @@ export async function createTempApp(options: TempAppOptions): Promise<TempApp> {
     // The Node.js running the tests first, so `npm` (a node script) and the app run on it.
     PATH: `${dirname(process.execPath)}:${process.env.PATH ?? ''}`,
     HOME: process.env.HOME ?? '',
+    // The machine's own trust settings (a registry reached through a TLS-inspecting proxy), not this repository's.
+    ...(process.env.NODE_EXTRA_CA_CERTS === undefined ? {} : { NODE_EXTRA_CA_CERTS: process.env.NODE_EXTRA_CA_CERTS }),
     npm_config_update_notifier: 'false',
     npm_config_fund: 'false',
     npm_config_audit: 'false',
