@@ -44,7 +44,7 @@ function templateSourceOf(request: FastifyRequestLike): TemplateSource {
 export function httpCounter(telemetry: Telemetry): FastifyHttpCounter {
   const counter = responseCounterOf(telemetry);
   const onResponse = countingHook(counter);
-  async function quietcountHttpCounter(instance: FastifyInstanceLike): Promise<void> {
+  function quietcountHttpCounter(instance: FastifyInstanceLike): Promise<void> {
     instance.addHook('onResponse', onResponse);
     return Promise.resolve();
   }
