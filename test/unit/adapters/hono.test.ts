@@ -112,6 +112,19 @@ describe('quietcount/hono', () => {
     expect(valueOf(text, 'http_responses_total', { endpoint: 'unmatched', status_code: '401' })).toBe(1);
   });
 
+  it('counts an app.all() route as unmatched: Hono records it as it records middleware', async () => {
+    const { telemetry, counts } = await startTelemetry();
+    const app = new Hono();
+    app.use(httpCounter(telemetry));
+    app.all('/webhooks/:source', (c) => c.json({ ok: true }));
+    const running = await listen(app);
+    expect(await send(running, 'POST', '/webhooks/stripe')).toBe(200);
+    await running.close();
+    const text = await counts();
+    expect(endpointsOf(text)).toEqual(['unmatched']);
+    expect(text).not.toContain('stripe');
+  });
+
   it('never counts a hostile path', async () => {
     const { telemetry, counts } = await startTelemetry();
     const app = await standardApp(telemetry);
