@@ -93,7 +93,7 @@ export function createTelemetry<C extends Catalog>(options: TelemetryOptions<C>)
     ...(mode === 'single' ? {} : { handingOver: { onBoundFilled: () => handover?.requestFlush() } }),
     readsTables: mode === 'single',
   });
-  const responses = new HttpResponseCounter(guard);
+  const responses = new HttpResponseCounter(guard, logger);
   const exporter = createExporter({ usage, responses, guard, collecting: config.collecting, zeroHoldMs: config.zeroHoldMs });
   const server = new MetricsServer({
     config,
