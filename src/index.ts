@@ -22,7 +22,7 @@ export { telemetryOptionsFromEnv, type TelemetryConfig } from './telemetry/confi
 export { ConfigError, EnvReader } from './telemetry/env-reader.ts';
 export type { LogLevel, MetricsListenerSettings, TelemetryOptions, TelemetrySettings } from './telemetry/options.ts';
 export type { Logger } from './telemetry/logger.ts';
-export { QuietcountRuleError } from './telemetry/guard.ts';
+export { isEndpointLabel, isStatusCode, QuietcountRuleError } from './telemetry/guard.ts';
 export type { EventCount } from './telemetry/recorder.ts';
 export type { ListeningAddress } from './telemetry/metrics-server.ts';
 export type { ClusterRole } from './telemetry/cluster/role.ts';

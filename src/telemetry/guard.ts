@@ -73,12 +73,13 @@ export function endpointLabel(method: string, routeTemplate: string): string | u
   return HTTP_METHODS.has(method) && ROUTE_TEMPLATE.test(routeTemplate) ? `${method} ${routeTemplate}` : undefined;
 }
 
-/** Whether a label value is one `endpointLabel` could have made. */
+/** Whether a label value is an endpoint an adapter could have made (`METHOD /template`; not `unmatched` or `__other__`). */
 export function isEndpointLabel(endpoint: string): boolean {
   const space = endpoint.indexOf(' ');
   return space > 0 && endpointLabel(endpoint.slice(0, space), endpoint.slice(space + 1)) === endpoint;
 }
 
+/** Whether a status code is one an HTTP response can have (100-599): the bound of the `status_code` label. */
 export function isStatusCode(statusCode: unknown): statusCode is number {
   return typeof statusCode === 'number' && Number.isInteger(statusCode) && statusCode >= STATUS_CODE_MIN && statusCode <= STATUS_CODE_MAX;
 }

@@ -5,7 +5,7 @@
  * job and instance, and the `cluster` of external_labels. The values are checked too, so that a notification that
  * did not come through that Prometheus cannot slip an address into an allowed label.
  */
-import { canonicalEventId, metricFamilies, OTHER, rejectionReasons, UNMATCHED, type MetricName } from 'quietcount';
+import { canonicalEventId, isEndpointLabel, isStatusCode, metricFamilies, OTHER, rejectionReasons, UNMATCHED, type MetricName } from 'quietcount';
 import { catalog } from '../telemetry.ts';
 
 /** The alert's own labels: its rule's name and the severity Alertmanager routes on. */
@@ -27,12 +27,6 @@ export const ALERT_LOG_LABELS: readonly AlertLabel[] = [...ROUTING_LABELS, ...sc
 const SEVERITIES = new Set(['critical', 'warning']);
 /** A Prometheus alert name: a metric-name-like identifier. */
 const ALERT_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,127}$/;
-/**
- * `METHOD /route/:template`, as quietcount makes an endpoint label: a method, one space, a template of path
- * characters (no query, no space, no `@`).
- */
-const ENDPOINT = /^[A-Z]{3,7} \/[A-Za-z0-9\-._~:/*{}]{0,120}$/;
-const STATUS_CODE = /^[1-5][0-9]{2}$/;
 /** A job name, a `host:port` (an IPv6 host in brackets) or a cluster name. */
 const TARGET_NAME = /^[A-Za-z0-9_.:[\]-]{1,253}$/;
 
@@ -41,8 +35,8 @@ const validValue: Readonly<Record<AlertLabel, (value: string) => boolean>> = {
   severity: (value) => SEVERITIES.has(value),
   event_name: (value) => Object.hasOwn(catalog.events, value),
   event_id: (value) => value === OTHER || canonicalEventId(value) === value,
-  endpoint: (value) => value === UNMATCHED || value === OTHER || ENDPOINT.test(value),
-  status_code: (value) => STATUS_CODE.test(value),
+  endpoint: (value) => value === UNMATCHED || value === OTHER || isEndpointLabel(value),
+  status_code: (value) => isStatusCode(Number(value)) && String(Number(value)) === value,
   reason: (value) => Object.hasOwn(rejectionReasons, value),
   job: (value) => TARGET_NAME.test(value),
   instance: (value) => TARGET_NAME.test(value),
