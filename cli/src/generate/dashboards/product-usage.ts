@@ -13,7 +13,7 @@ import { displayName } from '../catalog-views.ts';
 import { usageSelector } from '../../promql.ts';
 import { datasourceRef, datasourceVariable } from './datasource.ts';
 import { describedPanel, instantTableQuery, rangeQuery } from './panels.ts';
-import { DAILY_USAGE, USAGE_TILES } from './prometheus-names.ts';
+import { DAILY_USAGE, USAGE_TILES } from '../rules/rule-names.ts';
 import { labelTotalsTable } from './tables.ts';
 import { appDashboard, type ClassicDashboard } from './new-dashboard.ts';
 

@@ -14,15 +14,8 @@ import { matcher } from '../../promql.ts';
 import { datasourceVariable } from './datasource.ts';
 import { appDashboard, type ClassicDashboard } from './new-dashboard.ts';
 import { describedPanel, instantTableQuery, rangeQuery, timeSeriesPanel, type PanelSpec } from './panels.ts';
-import {
-  OVERFLOW_USAGE_RATE,
-  REJECTION_RATE,
-  RESPONSE_RATE,
-  RULE_STEP,
-  SCRAPE_STEP,
-  USAGE_RATE,
-  USAGE_TILES,
-} from './prometheus-names.ts';
+import { RULE_STEP, SCRAPE_STEP } from './prometheus-names.ts';
+import { OVERFLOW_USAGE_RATE, REJECTION_RATE, RESPONSE_RATE, USAGE_RATE, USAGE_TILES } from '../rules/rule-names.ts';
 import { labelTotalsTable } from './tables.ts';
 
 const SECONDS_PER_DAY = 86_400;

@@ -25,7 +25,8 @@ import { buildDashboards, renderDashboards, renderJson } from '../../../../cli/s
 import { dashboardUid } from '../../../../cli/src/generate/dashboards/new-dashboard.ts';
 import { DATASOURCE_VARIABLE, PROMETHEUS_DATASOURCE_NAME, PROMETHEUS_DATASOURCE_UID } from '../../../../cli/src/generate/dashboards/datasource.ts';
 import { runCli } from '../../../../cli/test/support/cli.ts';
-import { DAILY_USAGE, SCRAPE_INTERVAL, USAGE_TILES } from '../../../../cli/src/generate/dashboards/prometheus-names.ts';
+import { SCRAPE_INTERVAL } from '../../../../cli/src/generate/dashboards/prometheus-names.ts';
+import { DAILY_USAGE, USAGE_TILES } from '../../../../cli/src/generate/rules/rule-names.ts';
 import { EXAMPLE_DIR, REPO_ROOT } from '../../../../test/support/paths.ts';
 import { pathToFileURL } from 'node:url';
 import { dashboardTargets, interpolate, variablesOf, type DashboardTarget } from '../../../../cli/src/generate/dashboards/targets.ts';
