@@ -56,6 +56,11 @@ export interface MonitoringSettings {
   readonly dropOffRatio?: number;
   /** …when those 6 hours counted at least this many (default 50). */
   readonly dropOffMinimumLastWeek?: number;
+  /**
+   * How many days the app's Prometheus keeps samples (its --storage.tsdb.retention.time), for TELEMETRY.md and the
+   * telemetry-health dashboard to state. Unset: they say the retention is the Prometheus server's to set.
+   */
+  readonly retentionDays?: number;
 }
 
 export interface CatalogDefinition<Events extends Readonly<Record<string, EventDefinition>>> {

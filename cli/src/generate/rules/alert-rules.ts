@@ -83,7 +83,7 @@ ${USAGE_6H}{${oneOf('event_name', watched)}} offset 1w >= ${String(dropOffMinimu
       severity: 'warning',
       firesWhen: `usage events keep landing in event_id="${OTHER}" for 30m`,
       summary: `{{ $labels.event_name }}: new event ids are counted under ${OTHER}`,
-      description: `{{ $labels.event_name }} has more distinct event ids than ANALYTICS_MAX_EVENT_IDS allows, and for 30 minutes its increments ({{ $value | humanize }} per minute) have been counted under event_id="${OTHER}": still counted, but not per event. Raise ANALYTICS_MAX_EVENT_IDS (and sample_limit in prometheus.yml), or check that event ids really are events and not something unbounded.`,
+      description: `{{ $labels.event_name }} has more distinct event ids than ANALYTICS_MAX_EVENT_IDS allows, and for 30 minutes its increments ({{ $value | humanize }} per minute) have been counted under event_id="${OTHER}": still counted, but not per event. Raise ANALYTICS_MAX_EVENT_IDS (and the scrape job's sample_limit, if it sets one), or check that event ids really are events and not something unbounded.`,
     },
     {
       alert: 'QuietcountEndpointOverflow',
@@ -102,7 +102,7 @@ ${USAGE_6H}{${oneOf('event_name', watched)}} offset 1w >= ${String(dropOffMinimu
       firesWhen: `a scrape target of job ${job} fails (up == 0) for 5m`,
       summary: 'Prometheus cannot scrape {{ $labels.instance }}',
       description:
-        "Scrapes of {{ $labels.instance }} (job {{ $labels.job }}) have failed for 5 minutes: the app is down, its metrics listener is unreachable, the bearer token Prometheus sends (its credentials_file) does not match the app's METRICS_TOKEN (the app answers 401), or the scrape exceeds sample_limit. Counts stay in the app until it is scraped again, unless it restarts. The Targets page of Prometheus shows the error.",
+        "Scrapes of {{ $labels.instance }} (job {{ $labels.job }}) have failed for 5 minutes: the app is down, its metrics listener is unreachable, the bearer token Prometheus sends (its credentials_file) does not match the app's METRICS_TOKEN (the app answers 401), or the scrape exceeds the job's sample_limit. Counts stay in the app until it is scraped again, unless it restarts. The Targets page of Prometheus shows the error.",
     },
     {
       alert: 'QuietcountMetricsTargetMissing',
