@@ -61,6 +61,11 @@ export interface MonitoringSettings {
   readonly dropOffRatio?: number;
   /** …when those 6 hours counted at least this many (default 50). */
   readonly dropOffMinimumLastWeek?: number;
+  /**
+   * How many days the app's Prometheus keeps samples (its --storage.tsdb.retention.time), for TELEMETRY.md and the
+   * telemetry-health dashboard to state. Unset: they say the retention is the Prometheus server's to set.
+   */
+  readonly retentionDays?: number;
 }
 
 /** The public aggregates page of `quietcount publish`. Every one has a default. */

@@ -12,6 +12,8 @@ export interface MonitoringModel {
   readonly minResponsesPer5m: number;
   readonly dropOffRatio: number;
   readonly dropOffMinimumLastWeek: number;
+  /** Unset when the catalog does not say how long its Prometheus keeps samples. */
+  readonly retentionDays: number | undefined;
 }
 
 export interface PublicationModel {
@@ -47,6 +49,7 @@ export const DEFAULT_MONITORING: MonitoringModel = {
   minResponsesPer5m: 20,
   dropOffRatio: 0.5,
   dropOffMinimumLastWeek: 50,
+  retentionDays: undefined,
 };
 
 /**

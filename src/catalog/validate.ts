@@ -180,6 +180,7 @@ function monitoringModel(input: unknown, problems: Problems): MonitoringModel {
   ratio('dropOffRatio', settings.dropOffRatio);
   count('minResponsesPer5m', settings.minResponsesPer5m);
   count('dropOffMinimumLastWeek', settings.dropOffMinimumLastWeek);
+  count('retentionDays', settings.retentionDays);
   const given = Object.fromEntries(Object.entries(settings).filter(([, value]) => value !== undefined));
   return { ...DEFAULT_MONITORING, ...given };
 }

@@ -14,6 +14,8 @@ const FIRST_RELEASE = '2026-11-24';
 export default defineCatalog({
   eventIdMeaning: 'an event, the gathering people sign up to',
   publication: { title: 'The event directory in numbers' },
+  // The reference stack runs Prometheus with --storage.tsdb.retention.time=180d (docker-compose.yml).
+  monitoring: { retentionDays: 180 },
   events: {
     event_signup: {
       source: 'table',

@@ -23,7 +23,7 @@ export function renderTelemetryMd(catalog: CatalogModel, options: TelemetryMdOpt
     '',
     'Only aggregated counters, through quietcount. No metric, label, log line or error message carries an email, a name,',
     'a phone number, profile text, search text, an IP address, a user agent, a token or a user id. An `event_id`',
-    `identifies ${catalog.eventIdMeaning}, never a person. Prometheus keeps the samples for 180 days.`,
+    `identifies ${catalog.eventIdMeaning}, never a person. ${retentionSentence(catalog.monitoring.retentionDays)}`,
     '',
     'Collection is off when `ANALYTICS_DISABLED=true` or `DO_NOT_TRACK=1`: usage counters then record and export',
     'nothing. With `ANALYTICS_LOG_LEVEL=debug` every recorded increment is logged as one JSON line. The metrics listener',
@@ -79,4 +79,11 @@ function publishedFigures(catalog: CatalogModel): string[] {
 function eventRow(name: string, event: EventDefinition): string {
   const title = event.displayName === undefined ? `\`${name}\`` : `\`${name}\` (${cell(event.displayName)})`;
   return `| ${title} | ${cell(event.description)} | ${cell(event.question)} | ${event.source} | ${cell(event.owner)} | ${event.added} | ${event.expires} |`;
+}
+
+/** What the catalog says of retention, or that the Prometheus server sets it: never a figure the app did not give. */
+function retentionSentence(days: number | undefined): string {
+  return days === undefined
+    ? 'How long the samples are kept is set by the Prometheus server that stores them (its retention).'
+    : `Prometheus keeps the samples for ${String(days)} days.`;
 }
