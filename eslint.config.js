@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['**/dist/', '**/node_modules/', 'grafana/', 'coverage/', 'test/fixtures/adopter/', '.ci/'] },
+  { ignores: ['**/dist/', '**/node_modules/', 'grafana/', 'coverage/', 'test/fixtures/adopter/', 'test/fixtures/frameworks/', '.ci/'] },
   js.configs.recommended,
   ...tseslint.configs.strictTypeChecked,
   {

@@ -20,7 +20,7 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: 'unit', include: testsOf('unit'), testTimeout: 10_000, hookTimeout: 10_000 },
+        test: { name: 'unit', include: testsOf('unit'), testTimeout: 30_000, hookTimeout: 30_000 },
       },
       {
         extends: true,

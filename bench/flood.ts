@@ -38,6 +38,8 @@ process.stdout.write(
   [
     `## Flood: ${String(FLOOD)} distinct ids (half new valid ids past the bound, half emails)${gc === undefined ? ' (without --expose-gc: heap figures approximate)' : ''}`,
     '',
+    'An app at its bound is sent ids it has never seen: valid ids past the bound (counted under `__other__`) and emails (refused). Goal: the series count and the heap stay where the bound puts them.',
+    '',
     table(
       ['measure', 'value', 'goal'],
       [

@@ -14,7 +14,7 @@
 
 // The app's catalog.
 export { defineCatalog } from './catalog/define.ts';
-export type { Catalog, CatalogDefinition, EventDefinition, EventName, EventSource, IsoDate, MemoryEventName, MonitoringSettings, TableEventName } from './catalog/define.ts';
+export type { Catalog, CatalogDefinition, EventDefinition, EventName, EventSource, IsoDate, MemoryEventName, MonitoringSettings, PublicationSettings, TableEventName } from './catalog/define.ts';
 
 // Recording.
 export { createTelemetry, type Telemetry, type TelemetryOf } from './telemetry/create-telemetry.ts';
@@ -22,7 +22,7 @@ export { telemetryOptionsFromEnv, type TelemetryConfig } from './telemetry/confi
 export { ConfigError, EnvReader } from './telemetry/env-reader.ts';
 export type { LogLevel, MetricsListenerSettings, TelemetryOptions, TelemetrySettings } from './telemetry/options.ts';
 export type { Logger } from './telemetry/logger.ts';
-export { QuietcountRuleError } from './telemetry/guard.ts';
+export { isEndpointLabel, isStatusCode, QuietcountRuleError } from './telemetry/guard.ts';
 export type { EventCount } from './telemetry/recorder.ts';
 export type { ListeningAddress } from './telemetry/metrics-server.ts';
 export type { ClusterRole } from './telemetry/cluster/role.ts';
@@ -33,7 +33,7 @@ export { DEFAULT_MAX_EVENT_IDS, MAX_ENDPOINTS, OTHER, UNMATCHED } from './schema
 export { metricFamilies, type MetricFamily, type MetricName } from './schema/metrics.ts';
 export { rejectionReasons, type RejectionReason } from './schema/rejection-reasons.ts';
 export { CatalogError, isEventName, validateCatalog } from './catalog/validate.ts';
-export type { CatalogModel, MonitoringModel } from './catalog/model.ts';
+export type { CatalogModel, MonitoringModel, PublicationModel } from './catalog/model.ts';
 export { expiredEvents } from './catalog/expiry.ts';
 export { formatIsoDay, parseIsoDay, todayUtc } from './catalog/days.ts';
 export { readSecretFile, SecretFileError } from './common/secret-file.ts';

@@ -17,6 +17,7 @@ const commands: Record<string, { summary: string; load: () => Promise<CommandMod
   dashboards: { summary: 'write grafana/dashboards/*.json for the app\'s events', load: () => import('./commands/dashboards.ts') },
   rules: { summary: 'write prometheus/rules/*.yml (recording rules and alerts) for the app', load: () => import('./commands/rules.ts') },
   report: { summary: 'exact daily counts per event from Prometheus', load: () => import('./report/main.ts') },
+  publish: { summary: 'write the public aggregates page of the events marked publish: true', load: () => import('./publish/main.ts') },
 };
 
 function usage(): string {

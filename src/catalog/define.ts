@@ -38,6 +38,11 @@ export interface EventDefinition {
   readonly displayName?: string;
   /** Watched by the usage drop-off alert that `quietcount rules` generates. */
   readonly dropOffAlert?: boolean;
+  /**
+   * Whether `quietcount publish` may put this event's totals per period on the public aggregates page (default
+   * false): only totals per event name, small counts suppressed, the rest rounded (see `publication`).
+   */
+  readonly publish?: boolean;
 }
 
 /** Knobs of the generated rules and dashboards, as a monitoring mixin's config. Every one has a default. */
@@ -56,6 +61,21 @@ export interface MonitoringSettings {
   readonly dropOffRatio?: number;
   /** …when those 6 hours counted at least this many (default 50). */
   readonly dropOffMinimumLastWeek?: number;
+  /**
+   * How many days the app's Prometheus keeps samples (its --storage.tsdb.retention.time), for TELEMETRY.md and the
+   * telemetry-health dashboard to state. Unset: they say the retention is the Prometheus server's to set.
+   */
+  readonly retentionDays?: number;
+}
+
+/** The public aggregates page of `quietcount publish`. Every one has a default. */
+export interface PublicationSettings {
+  /** The page's title (default: "<app>: usage in numbers", or "Usage in numbers" when the catalog names no app). */
+  readonly title?: string;
+  /** Counts from 1 to minCount - 1 are never published (default 10, never below 5). */
+  readonly minCount?: number;
+  /** Published counts are rounded to the nearest multiple of this (default 5; from 1, no rounding, to minCount). */
+  readonly rounding?: number;
 }
 
 export interface CatalogDefinition<Events extends Readonly<Record<string, EventDefinition>>> {
@@ -67,6 +87,7 @@ export interface CatalogDefinition<Events extends Readonly<Record<string, EventD
   /** What an `event_id` identifies in this app, completing "An event_id identifies …, never a person". */
   readonly eventIdMeaning?: string;
   readonly monitoring?: MonitoringSettings;
+  readonly publication?: PublicationSettings;
   readonly events: Events;
 }
 

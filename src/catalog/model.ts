@@ -12,6 +12,16 @@ export interface MonitoringModel {
   readonly minResponsesPer5m: number;
   readonly dropOffRatio: number;
   readonly dropOffMinimumLastWeek: number;
+  /** Unset when the catalog does not say how long its Prometheus keeps samples. */
+  readonly retentionDays: number | undefined;
+}
+
+export interface PublicationModel {
+  readonly title: string;
+  readonly minCount: number;
+  readonly rounding: number;
+  /** The events marked `publish: true`, in declaration order: the only ones `quietcount publish` reads. */
+  readonly eventNames: readonly string[];
 }
 
 export interface CatalogModel {
@@ -21,6 +31,7 @@ export interface CatalogModel {
   readonly appNamed: boolean;
   readonly eventIdMeaning: string;
   readonly monitoring: MonitoringModel;
+  readonly publication: PublicationModel;
   /** In declaration order. */
   readonly events: ReadonlyMap<string, EventDefinition>;
   readonly eventNames: readonly string[];
@@ -38,4 +49,14 @@ export const DEFAULT_MONITORING: MonitoringModel = {
   minResponsesPer5m: 20,
   dropOffRatio: 0.5,
   dropOffMinimumLastWeek: 50,
+  retentionDays: undefined,
 };
+
+/**
+ * The publication's defaults and floor. A count below 5 is never published whatever the catalog says: 5 is the
+ * smallest threshold statistical offices commonly use for counts of events that people take part in.
+ */
+export const DEFAULT_MIN_COUNT = 10;
+export const LOWEST_MIN_COUNT = 5;
+export const DEFAULT_ROUNDING = 5;
+export const defaultPublicationTitle = (app: string | undefined): string => (app === undefined ? 'Usage in numbers' : `${app}: usage in numbers`);

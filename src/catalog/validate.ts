@@ -4,8 +4,19 @@
  */
 import { OTHER, UNMATCHED } from '../schema/bounds.ts';
 import { parseIsoDay } from './days.ts';
-import type { EventDefinition, EventSource, MonitoringSettings } from './define.ts';
-import { DEFAULT_APP, DEFAULT_EVENT_ID_MEANING, DEFAULT_MONITORING, type CatalogModel, type MonitoringModel } from './model.ts';
+import type { EventDefinition, EventSource, MonitoringSettings, PublicationSettings } from './define.ts';
+import {
+  DEFAULT_APP,
+  DEFAULT_EVENT_ID_MEANING,
+  DEFAULT_MIN_COUNT,
+  DEFAULT_MONITORING,
+  DEFAULT_ROUNDING,
+  LOWEST_MIN_COUNT,
+  defaultPublicationTitle,
+  type CatalogModel,
+  type MonitoringModel,
+  type PublicationModel,
+} from './model.ts';
 
 export class CatalogError extends Error {
   readonly problems: readonly string[];
@@ -30,8 +41,12 @@ export const MAX_EVENTS = 100;
 const MAX_TEXT = 500;
 const MAX_DISPLAY_NAME = 80;
 const SOURCES: readonly EventSource[] = ['memory', 'table'];
-const EVENT_FIELDS = ['source', 'description', 'question', 'owner', 'added', 'expires', 'displayName', 'dropOffAlert'];
-const CATALOG_FIELDS = ['app', 'eventIdMeaning', 'monitoring', 'events'];
+const EVENT_FIELDS = ['source', 'description', 'question', 'owner', 'added', 'expires', 'displayName', 'dropOffAlert', 'publish'];
+const CATALOG_FIELDS = ['app', 'eventIdMeaning', 'monitoring', 'publication', 'events'];
+const PUBLICATION_FIELDS = ['title', 'minCount', 'rounding'];
+const MAX_TITLE = 100;
+/** A threshold beyond any count a public page needs; it keeps the arithmetic of the page far from float limits. */
+const HIGHEST_MIN_COUNT = 1_000_000;
 const MONITORING_FIELDS = Object.keys(DEFAULT_MONITORING);
 // eslint-disable-next-line no-control-regex -- control characters are exactly what this refuses
 const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]/;
@@ -82,6 +97,7 @@ export function validateCatalog(input: unknown): CatalogModel {
   }
   const eventIdMeaning = problems.text('eventIdMeaning', input.eventIdMeaning, MAX_TEXT, false);
   const monitoring = monitoringModel(input.monitoring, problems);
+  const publication = publicationSettings(input.publication, typeof app === 'string' ? app : undefined, problems);
 
   const events = new Map<string, EventDefinition>();
   if (!isFields(input.events) || Object.keys(input.events).length === 0) {
@@ -103,6 +119,7 @@ export function validateCatalog(input: unknown): CatalogModel {
     appNamed: typeof app === 'string',
     eventIdMeaning: eventIdMeaning ?? DEFAULT_EVENT_ID_MEANING,
     monitoring,
+    publication: { ...publication, eventNames: eventNames.filter((name) => events.get(name)?.publish === true) },
     events,
     eventNames,
     namesBySource: { memory: withSource('memory'), table: withSource('table') },
@@ -120,7 +137,7 @@ function eventDefinition(name: string, definition: unknown, problems: Problems):
     return undefined;
   }
   problems.unknownFields(where, definition, EVENT_FIELDS);
-  const { source, displayName, dropOffAlert } = definition;
+  const { source, displayName, dropOffAlert, publish } = definition;
   if (typeof source !== 'string' || !(SOURCES as readonly string[]).includes(source)) {
     problems.add(`${where}.source`, `required: one of ${SOURCES.join(', ')}`);
   }
@@ -134,6 +151,7 @@ function eventDefinition(name: string, definition: unknown, problems: Problems):
   }
   problems.text(`${where}.displayName`, displayName, MAX_DISPLAY_NAME, false);
   if (dropOffAlert !== undefined && typeof dropOffAlert !== 'boolean') problems.add(`${where}.dropOffAlert`, 'true or false');
+  if (publish !== undefined && typeof publish !== 'boolean') problems.add(`${where}.publish`, 'true or false');
   return problems.list.length === before ? (definition as unknown as EventDefinition) : undefined;
 }
 
@@ -162,6 +180,44 @@ function monitoringModel(input: unknown, problems: Problems): MonitoringModel {
   ratio('dropOffRatio', settings.dropOffRatio);
   count('minResponsesPer5m', settings.minResponsesPer5m);
   count('dropOffMinimumLastWeek', settings.dropOffMinimumLastWeek);
+  count('retentionDays', settings.retentionDays);
   const given = Object.fromEntries(Object.entries(settings).filter(([, value]) => value !== undefined));
   return { ...DEFAULT_MONITORING, ...given };
+}
+
+function publicationSettings(input: unknown, app: string | undefined, problems: Problems): Omit<PublicationModel, 'eventNames'> {
+  const defaults = { title: defaultPublicationTitle(app), minCount: DEFAULT_MIN_COUNT, rounding: DEFAULT_ROUNDING };
+  if (input === undefined) return defaults;
+  if (!isFields(input)) {
+    problems.add('publication', 'an object { title, minCount, rounding } for the public aggregates page');
+    return defaults;
+  }
+  problems.unknownFields('publication', input, PUBLICATION_FIELDS);
+  const settings = input as PublicationSettings;
+  const title = problems.text('publication.title', settings.title, MAX_TITLE, false) ?? defaults.title;
+  let minCount = defaults.minCount;
+  if (settings.minCount !== undefined) {
+    const value: unknown = settings.minCount;
+    if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < LOWEST_MIN_COUNT || value > HIGHEST_MIN_COUNT) {
+      problems.add(
+        'publication.minCount',
+        `a whole number from ${String(LOWEST_MIN_COUNT)} to ${String(HIGHEST_MIN_COUNT)}: counts below it are never published, and below ${String(LOWEST_MIN_COUNT)} a count can single a person out`,
+      );
+    } else {
+      minCount = value;
+    }
+  }
+  let rounding = defaults.rounding;
+  if (settings.rounding !== undefined) {
+    const value: unknown = settings.rounding;
+    if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1 || value > minCount) {
+      problems.add(
+        'publication.rounding',
+        `a whole number from 1 (no rounding) to minCount (${String(minCount)}): no coarser than the threshold, so no published count is ever shown as 0`,
+      );
+    } else {
+      rounding = value;
+    }
+  }
+  return { title, minCount, rounding };
 }

@@ -3,9 +3,11 @@
  * the environment, which wins over defaults; opt-out is the exception (either source turns collection off). Every
  * problem, of an option or a variable, is reported at once in one ConfigError.
  */
+import { isAbsolute } from 'node:path';
 import { DEFAULT_MAX_EVENT_IDS, MAX_EVENT_IDS_LIMIT } from '../schema/bounds.ts';
 import { ConfigError, EnvReader } from './env-reader.ts';
 import { LOG_LEVELS, type LogLevel, type TelemetrySettings } from './options.ts';
+import { defaultPeersDirectory } from './cluster/peer-socket.ts';
 
 export type OptOutSource = 'ANALYTICS_DISABLED' | 'DO_NOT_TRACK' | 'option';
 
@@ -22,6 +24,8 @@ export interface TelemetryConfig {
   readonly strict: boolean;
   readonly zeroHoldMs: number;
   readonly handoverIntervalMs: number;
+  /** Where the instances of a PM2 cluster meet (their socket), for the one serving /metrics to get the others' counts. */
+  readonly peersDirectory: string;
 }
 
 const DEFAULT_METRICS_HOST = '127.0.0.1';
@@ -47,6 +51,7 @@ export function resolveTelemetryConfig(options: TelemetrySettings, env: NodeJS.P
   if (metrics.host !== undefined && (typeof metrics.host !== 'string' || metrics.host === '')) problems.push('option metrics.host must be a host name or address');
   if (metrics.token !== undefined && (typeof metrics.token !== 'string' || metrics.token === '')) problems.push('option metrics.token must be a non-empty string');
   if (options.logLevel !== undefined && !LOG_LEVELS.includes(options.logLevel)) problems.push(`option logLevel must be one of ${LOG_LEVELS.join(', ')}`);
+  if (options.peersDirectory !== undefined && !isAbsolute(options.peersDirectory)) problems.push('option peersDirectory must be an absolute path');
 
   const analyticsDisabled = read.flag('ANALYTICS_DISABLED', ['true', '1', 'yes']);
   const doNotTrack = read.flag('DO_NOT_TRACK', ['1', 'true', 'yes']);
@@ -76,6 +81,7 @@ export function resolveTelemetryConfig(options: TelemetrySettings, env: NodeJS.P
     handoverIntervalMs:
       explicitInteger('handoverIntervalMs', options.handoverIntervalMs, MIN_HANDOVER_INTERVAL_MS, MAX_HANDOVER_INTERVAL_MS) ??
       read.integer('ANALYTICS_HANDOVER_INTERVAL_MS', DEFAULT_HANDOVER_INTERVAL_MS, MIN_HANDOVER_INTERVAL_MS, MAX_HANDOVER_INTERVAL_MS),
+    peersDirectory: options.peersDirectory ?? read.absolutePath('ANALYTICS_PEERS_DIR', defaultPeersDirectory()),
   };
   read.done();
   return config;
@@ -84,7 +90,8 @@ export function resolveTelemetryConfig(options: TelemetrySettings, env: NodeJS.P
 /**
  * The settings the environment gives (`METRICS_HOST`, `METRICS_PORT`, `METRICS_TOKEN[_FILE]`,
  * `ANALYTICS_DISABLED`, `DO_NOT_TRACK`, `ANALYTICS_LOG_LEVEL`, `ANALYTICS_MAX_EVENT_IDS`, `ANALYTICS_STRICT`,
- * `ANALYTICS_ZERO_HOLD_MS`, `ANALYTICS_HANDOVER_INTERVAL_MS`, `NODE_ENV`), with every bad variable named at once.
+ * `ANALYTICS_ZERO_HOLD_MS`, `ANALYTICS_HANDOVER_INTERVAL_MS`, `ANALYTICS_PEERS_DIR`, `NODE_ENV`), with every bad
+ * variable named at once.
  */
 export function telemetryOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): Required<TelemetrySettings> {
   const config = resolveTelemetryConfig({}, env);
@@ -96,6 +103,7 @@ export function telemetryOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): R
     strict: config.strict,
     zeroHoldMs: config.zeroHoldMs,
     handoverIntervalMs: config.handoverIntervalMs,
+    peersDirectory: config.peersDirectory,
   };
 }
 

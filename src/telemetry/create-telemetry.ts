@@ -15,10 +15,12 @@ import { MetricsServer, type ListeningAddress } from './metrics-server.ts';
 import { telemetryLogger } from './logger.ts';
 import type { TelemetryOptions } from './options.ts';
 import { catalogDocument } from './transparency.ts';
-import { startHandover, type Handover } from './cluster/handover.ts';
-import { startReceiver, type Receiver } from './cluster/receiver.ts';
-import { isHandoverWorker, type ClusterRole } from './cluster/role.ts';
-import type { CountsMessage } from './cluster/messages.ts';
+import { Handover, LAST_HANDOVER_TIMEOUT_MS } from './cluster/handover.ts';
+import { connectToPrimary, startIpcReceiver, type IpcReceiver } from './cluster/ipc.ts';
+import { PeerGroup } from './cluster/peers.ts';
+import type { ReceiverTargets } from './cluster/receiver.ts';
+import { clusterMode, type ClusterRole } from './cluster/role.ts';
+import { within } from './cluster/within.ts';
 
 /**
  * Every member is a bound function: `const { record } = telemetry` is safe. (They are declared as methods so that a
@@ -29,9 +31,10 @@ export interface Telemetry<Memory extends string = string, Table extends string 
   /** The validated catalog. */
   readonly catalog: CatalogModel;
   /**
-   * `worker`: a node:cluster worker whose primary runs quietcount; it hands its counts over and serves no /metrics.
-   * `primary`: the process that receives its workers' counts (the first telemetry created in a non-worker process).
-   * `standalone`: neither.
+   * What this process does now (cluster/role.ts): `standalone`; `primary` (receives its node:cluster workers'
+   * counts: the first telemetry created in a process that is no cluster worker); `worker` (hands its counts to such
+   * a primary); `peer` (an instance of PM2's cluster mode handing its counts to the instance serving /metrics) or
+   * `serving-peer` (that instance). A peer becomes the serving one when the one before it goes away.
    */
   readonly role: ClusterRole;
   /** Count one (or `increment`) usage event of `eventId`. Never throws outside strict mode; never blocks. */
@@ -48,7 +51,11 @@ export interface Telemetry<Memory extends string = string, Table extends string 
    * `httpCounter(telemetry)` of `quietcount/express`. Other frameworks have their own subpath (`quietcount/fastify`, …).
    */
   httpMiddleware: () => HttpMiddleware;
-  /** `/metrics` and `/analytics/catalog` on the metrics listener (not in a cluster worker: its primary serves them). */
+  /**
+   * `/metrics` and `/analytics/catalog` on the metrics listener (not in a cluster worker: its primary serves them).
+   * In a PM2 instance: serves them if no other instance does, else hands this instance's counts over to the one
+   * that does; resolves with the one metrics address either way.
+   */
   startMetricsServer: () => Promise<ListeningAddress>;
   /**
    * The exposition text with every count as it stands (without the zero-first rule that scrapes of `/metrics`
@@ -56,19 +63,15 @@ export interface Telemetry<Memory extends string = string, Table extends string 
    */
   metricsText: () => Promise<string>;
   /**
-   * For a stopping app: resolves `true` once one more scrape has been served, or `false` after `graceMs`. From the
-   * call on, scrapes export every count, new series included (there is no later scrape to show them after a 0).
+   * For a stopping app: resolves `true` once a scrape that began after the call has been written to its scraper in
+   * full (in a PM2 instance, or a worker: by whichever process serves /metrics, with this one's counts), or `false`
+   * after `graceMs`. From the call on, this process's scrapes export every count, new series included (there is no
+   * later scrape to show them after a 0).
    */
   waitForNextScrape: (graceMs: number) => Promise<boolean>;
   /** Stops the metrics listener, the meter providers and the process-metric monitors: nothing is left running. */
   shutdown: () => Promise<void>;
 }
-
-/**
- * A cluster worker keeps up to this many times the bound of distinct ids per event name between two handovers, so
- * that the primary, which bounds the sum, decides which ids get a series.
- */
-const WORKER_BOUND_HEADROOM = 4;
 
 /** The telemetry type of a catalog: `TelemetryOf<typeof catalog>`. */
 export type TelemetryOf<C extends Catalog> = Telemetry<MemoryEventName<C>, TableEventName<C>>;
@@ -78,16 +81,19 @@ export function createTelemetry<C extends Catalog>(options: TelemetryOptions<C>)
   const config = resolveTelemetryConfig(options, options.env ?? process.env);
   const logger = telemetryLogger(options.logger, config.logLevel);
   const guard = createGuard({ strict: config.strict });
-  const worker = isHandoverWorker(options.env ?? process.env) && process.send !== undefined;
+  const mode = clusterMode(options.env ?? process.env);
+  // Set once this process hands its counts over; the recorder asks for an early handover through it.
+  let handover: Handover | undefined;
   const usage = new UsageRecorder({
-    localBound: worker ? config.maxEventIds * WORKER_BOUND_HEADROOM : config.maxEventIds,
     catalog,
     guard,
     maxEventIds: config.maxEventIds,
     enabled: config.collecting,
     debugLog: config.logLevel === 'debug' || config.logLevel === 'trace' ? logger : undefined,
+    ...(mode === 'single' ? {} : { handingOver: { onBoundFilled: () => handover?.requestFlush() } }),
+    readsTables: mode === 'single',
   });
-  const responses = new HttpResponseCounter(guard);
+  const responses = new HttpResponseCounter(guard, logger);
   const exporter = createExporter({ usage, responses, guard, collecting: config.collecting, zeroHoldMs: config.zeroHoldMs });
   const server = new MetricsServer({
     config,
@@ -95,16 +101,25 @@ export function createTelemetry<C extends Catalog>(options: TelemetryOptions<C>)
     logger,
     catalogDocument: () => catalogDocument(config, catalog, usage.expiredEvents()),
   });
+  const targets: ReceiverTargets = { usage, responses, guard, afterNextScrape: (written) => server.afterNextScrape(written) };
 
-  let handover: Handover | undefined;
-  let receiver: Receiver | undefined;
-  if (worker && process.send !== undefined) {
-    const send = process.send.bind(process) as (message: CountsMessage, callback: (error: Error | null) => void) => boolean;
-    handover = startHandover({ usage, responses, guard, intervalMs: config.handoverIntervalMs, send: (message, callback) => send(message, callback) });
+  let ipcReceiver: IpcReceiver | undefined;
+  let leavePrimary: (() => void) | undefined;
+  let peers: PeerGroup | undefined;
+  let standalone = false;
+  if (mode === 'single') {
+    ipcReceiver = startIpcReceiver(targets);
   } else {
-    receiver = startReceiver({ usage, responses, guard });
+    handover = new Handover({ usage, responses, guard, intervalMs: config.handoverIntervalMs });
+    if (mode === 'worker') leavePrimary = connectToPrimary(handover);
+    else peers = new PeerGroup({ host: config.metricsHost, port: config.metricsPort, directory: config.peersDirectory, server, exporter, usage, handover, targets, logger });
   }
-  const role: ClusterRole = handover !== undefined ? 'worker' : receiver !== undefined ? 'primary' : 'standalone';
+  const roleNow = (): ClusterRole => {
+    if (mode === 'worker') return 'worker';
+    if (mode === 'single') return ipcReceiver !== undefined ? 'primary' : 'standalone';
+    if (standalone) return 'standalone';
+    return peers?.serving === true ? 'serving-peer' : 'peer';
+  };
 
   if (!config.collecting) {
     logger.info({ optOut: config.optOut }, `analytics collection is off (${config.optOut ?? ''}): usage counters record nothing and export nothing`);
@@ -119,7 +134,9 @@ export function createTelemetry<C extends Catalog>(options: TelemetryOptions<C>)
   const telemetry: TelemetryOf<C> = {
     config,
     catalog,
-    role,
+    get role() {
+      return roleNow();
+    },
     record: (eventName, eventId, increment) => {
       usage.record(eventName, eventId, increment);
     },
@@ -127,24 +144,39 @@ export function createTelemetry<C extends Catalog>(options: TelemetryOptions<C>)
       usage.recordLabels(labels, increment);
     },
     observeTable: (eventName, readCounts) => {
-      if (handover !== undefined) {
+      if (mode === 'worker') {
         throw new Error('observeTable: this process is a cluster worker; table counters are read by the primary, once for all workers');
       }
       usage.observeTable(eventName, readCounts);
     },
     httpMiddleware: () => responseCounterMiddleware(responses),
-    startMetricsServer: () =>
-      handover === undefined
-        ? server.listen()
-        : Promise.reject(new Error('startMetricsServer: this process is a cluster worker; its primary serves /metrics with every worker\'s counts')),
+    startMetricsServer: () => {
+      if (mode === 'worker') {
+        return Promise.reject(new Error("startMetricsServer: this process is a cluster worker; its primary serves /metrics with every worker's counts"));
+      }
+      if (peers === undefined) return server.listen();
+      if (config.metricsPort === 0) {
+        // Each instance on a port of its own: no instance to agree with.
+        standalone = true;
+        handover?.end();
+        usage.serveOwnCounts();
+        return server.listen();
+      }
+      return peers.join();
+    },
     metricsText: () => exporter.peek(),
-    waitForNextScrape: (graceMs) => {
+    waitForNextScrape: async (graceMs) => {
+      // A worker: its primary serves the scrape that exports its last counts (the IPC channel keeps it alive).
+      if (mode === 'worker' && handover !== undefined) return within(graceMs, handover.handOverLast(), false);
+      if (peers !== undefined && !standalone) return peers.waitForNextScrape(graceMs);
       exporter.releaseAll();
       return server.waitForNextScrape(graceMs);
     },
     shutdown: async () => {
-      await handover?.stop();
-      receiver?.stop();
+      if (peers !== undefined) await peers.stop();
+      else await handover?.stop(LAST_HANDOVER_TIMEOUT_MS);
+      leavePrimary?.();
+      ipcReceiver?.stop();
       await server.close();
       await exporter.shutdown();
     },

@@ -3,6 +3,7 @@
  * settings with it), collecting every problem so that a misconfigured deployment learns all
  * that is wrong in one start. Messages name the variable and the rule, never a value (it may be a secret).
  */
+import { isAbsolute } from 'node:path';
 import { readSecretFile, SecretFileError } from '../common/secret-file.ts';
 
 export class ConfigError extends Error {
@@ -39,6 +40,17 @@ export class EnvReader {
       return fallback;
     }
     return Number(raw);
+  }
+
+  /** An absolute path (a relative one would depend on the directory the process happens to start in). */
+  absolutePath(name: string, fallback: string): string {
+    const raw = this.raw(name);
+    if (raw === undefined) return fallback;
+    if (!isAbsolute(raw)) {
+      this.problems.push(`${name} must be an absolute path`);
+      return fallback;
+    }
+    return raw;
   }
 
   /** Unset, empty, `0` or `false` is false; one of `truthy` is true; anything else is a problem. */

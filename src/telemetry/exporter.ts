@@ -17,15 +17,23 @@ import type { Pipeline } from './exposition/pipeline.ts';
 import type { CollectionFor, Family } from './exposition/series-producer.ts';
 import { Slicer } from './exposition/slicer.ts';
 import type { ExportedSeries } from './exposition/series.ts';
-import { ZeroFirst } from './exposition/zero-first.ts';
+import { ZeroFirst, type Scrape } from './exposition/zero-first.ts';
 import type { ProcessMetrics } from './process-metrics.ts';
 
-export interface Exporter {
+/** A scrape's answer, and how the metrics listener says it reached the scraper. */
+export interface ScrapeAnswer {
   /**
-   * The text a scrape by `scraper` gets (new series at 0 first: zero-first.ts), as UTF-8 chunks of a few hundred
-   * series each, encoded within the slices of the scrape: writing them costs the event loop no encoding.
+   * The text (new series at 0 first: zero-first.ts), as UTF-8 chunks of a few hundred series each, encoded within
+   * the slices of the scrape: writing them costs the event loop no encoding.
    */
-  scrape(scraper: string): Promise<readonly Buffer[]>;
+  readonly chunks: readonly Buffer[];
+  /** To be called once the answer was written to the scraper in full: only then has the scraper seen its zeros. */
+  written(): void;
+}
+
+export interface Exporter {
+  /** What a scrape by `scraper` gets. */
+  scrape(scraper: string): Promise<ScrapeAnswer>;
   /** Every count as it stands, without the zero-first rule, changing no state: for tests and debugging. */
   peek(): Promise<string>;
   /** The process is stopping: scrapes from now on export every count, new series included (zero-first.ts). */
@@ -89,7 +97,20 @@ export function createExporter(options: ExporterOptions): Exporter {
   };
 
   return {
-    scrape: (scraper) => queued(() => ({ scrape: zeroFirst.begin(scraper), slicer: new Slicer() })),
+    scrape: async (scraper) => {
+      let scrape: Scrape | undefined;
+      const chunks = await queued(() => {
+        scrape = zeroFirst.begin(scraper);
+        return { scrape, slicer: new Slicer() };
+      });
+      const begun = scrape;
+      return {
+        chunks,
+        written: () => {
+          if (begun !== undefined) zeroFirst.written(begun);
+        },
+      };
+    },
     peek: async () => Buffer.concat(await queued(() => ({ peek: true, slicer: new Slicer() }))).toString('utf8'),
     releaseAll: () => {
       zeroFirst.releaseAll();

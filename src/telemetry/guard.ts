@@ -55,20 +55,31 @@ export function isValidIncrement(increment: unknown): increment is number {
 }
 
 const HTTP_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
-/** Route templates: path segments, `:params`, and express 5's `*splat` / `{optional}` syntax; no query, no spaces. */
-const ROUTE_TEMPLATE = /^\/[A-Za-z0-9\-._~:/*{}]{0,120}$/;
+/**
+ * Route templates as the frameworks write them: path segments and `:params`, wildcards (`*`, `*splat`), optional
+ * parts (`{/:id}`, `:id?`), and the regular expressions a parameter may carry: express 4's and Koa's `:id(\d+)`,
+ * Fastify's `:id(^\d+$)`, Hono's `:id{[0-9]+}`. Nothing else: no space, no `@`, `%`, `=`, `&` or `#` (the marks of
+ * an e-mail address, an encoded value or a query string), no quote, at most 121 characters.
+ */
+const ROUTE_TEMPLATE = /^\/[A-Za-z0-9\-._~:/*{}()[\]?+\\^$|,]{0,120}$/;
+
+/** Whether `template` is one a route could declare (see ROUTE_TEMPLATE). */
+export function isRouteTemplate(template: string): boolean {
+  return ROUTE_TEMPLATE.test(template);
+}
 
 /** `METHOD /route/:template`, or `undefined` when the method or template is not one a route could declare. */
 export function endpointLabel(method: string, routeTemplate: string): string | undefined {
   return HTTP_METHODS.has(method) && ROUTE_TEMPLATE.test(routeTemplate) ? `${method} ${routeTemplate}` : undefined;
 }
 
-/** Whether a label value is one `endpointLabel` could have made. */
+/** Whether a label value is an endpoint an adapter could have made (`METHOD /template`; not `unmatched` or `__other__`). */
 export function isEndpointLabel(endpoint: string): boolean {
   const space = endpoint.indexOf(' ');
   return space > 0 && endpointLabel(endpoint.slice(0, space), endpoint.slice(space + 1)) === endpoint;
 }
 
+/** Whether a status code is one an HTTP response can have (100-599): the bound of the `status_code` label. */
 export function isStatusCode(statusCode: unknown): statusCode is number {
   return typeof statusCode === 'number' && Number.isInteger(statusCode) && statusCode >= STATUS_CODE_MIN && statusCode <= STATUS_CODE_MAX;
 }

@@ -5,16 +5,15 @@
 import { MAX_ENDPOINTS, OTHER, UNMATCHED } from '../schema/bounds.ts';
 import { ExportedSeries } from './exposition/series.ts';
 import { endpointLabel, isEndpointLabel, isStatusCode, isValidIncrement, type Guard } from './guard.ts';
+import type { Logger } from './logger.ts';
 
 interface EndpointCounts {
   readonly endpoint: string;
   readonly byStatus: Map<number, ResponseSeries>;
 }
 
-/** One endpoint and status code pair; `handedOver` is what a cluster worker has already sent to its primary. */
-export class ResponseSeries extends ExportedSeries {
-  handedOver = 0;
-}
+/** One endpoint and status code pair. In a process that hands its counts over, `count` is what it has not yet. */
+export class ResponseSeries extends ExportedSeries {}
 
 export class HttpResponseCounter {
   /**
@@ -25,9 +24,13 @@ export class HttpResponseCounter {
   private readonly byEndpoint = new Map<string, EndpointCounts>();
   private readonly all: ResponseSeries[] = [];
   private readonly guard: Guard;
+  private readonly logger: Logger | undefined;
+  /** The adapters that have said they cannot read route templates in this app: each says it once. */
+  private readonly unreadable = new Set<string>();
 
-  constructor(guard: Guard) {
+  constructor(guard: Guard, logger?: Logger) {
     this.guard = guard;
+    this.logger = logger;
   }
 
   /** `routeTemplate` is undefined when no route handler of the method answered. */
@@ -44,8 +47,36 @@ export class HttpResponseCounter {
   }
 
   /**
-   * Adds counts a cluster worker handed over. The endpoint was checked in the worker; it is checked again here,
-   * since nothing unchecked may become a label.
+   * A response whose route template the app gave but that quietcount refuses (the node:http adapter's template the app
+   * did not declare): counted under `__other__`, the refusal counted by reason, the value never kept.
+   */
+  recordRefused(statusCode: number): void {
+    if (!isStatusCode(statusCode)) {
+      this.guard.count('invalid_status_code');
+      return;
+    }
+    this.guard.count('invalid_endpoint');
+    const counts = this.countsOf(OTHER);
+    (counts.byStatus.get(statusCode) ?? this.seriesOf(counts, statusCode)).count += 1;
+  }
+
+  /**
+   * An adapter that finds no route template where its framework keeps one (another framework, router or version)
+   * counts its responses as `unmatched` and says so once, in the telemetry's log: it never falls back to the URL.
+   * `explanation` is the adapter's own fixed text: nothing of a request may be in it.
+   */
+  cannotReadTemplates(adapter: string, explanation: string): void {
+    if (this.unreadable.has(adapter)) return;
+    this.unreadable.add(adapter);
+    this.logger?.warn(
+      { adapter },
+      `${adapter} found no route template: ${explanation}. Such responses are counted as endpoint="${UNMATCHED}", never by URL (said once)`,
+    );
+  }
+
+  /**
+   * Adds counts another process handed over. The endpoint was checked there; it is checked again here, since nothing
+   * unchecked may become a label.
    */
   merge(endpoint: string, statusCode: number, count: number): void {
     if (!isStatusCode(statusCode) || !isValidIncrement(count)) {

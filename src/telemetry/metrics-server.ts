@@ -47,10 +47,17 @@ function scraperOf(req: IncomingMessage): string {
   return `address:${req.socket.remoteAddress ?? 'unknown'}`;
 }
 
+/** Someone waiting for a scrape that begins after they started waiting, and is written to its scraper in full. */
+interface ScrapeWaiter {
+  /** Called as such a scrape begins, before anything is collected (a stopping instance stops taking counts then). */
+  readonly began: (() => void) | undefined;
+  readonly written: () => void;
+}
+
 export class MetricsServer {
   private readonly options: MetricsServerOptions;
   private readonly expectedTokenDigest: Buffer | undefined;
-  private readonly scrapeWaiters = new Set<() => void>();
+  private readonly scrapeWaiters = new Set<ScrapeWaiter>();
   private server: Server | undefined;
   private starting = false;
 
@@ -60,12 +67,22 @@ export class MetricsServer {
     this.expectedTokenDigest = token === undefined ? undefined : tokenDigest(token);
   }
 
+  /** Whether this process holds the metrics listener. */
+  get listening(): boolean {
+    return this.server !== undefined;
+  }
+
+  /**
+   * Binds the metrics port, then loads what scrapes need. Rejects with the listen error (`code` EADDRINUSE when the
+   * port is taken), leaving nothing bound, so that a later call may try again.
+   */
   async listen(): Promise<ListeningAddress> {
     if (this.server !== undefined || this.starting) throw new Error('the metrics listener is already started');
     this.starting = true;
     try {
+      const address = await this.listenNow();
       await this.options.exporter.prepare();
-      return await this.listenNow();
+      return address;
     } finally {
       this.starting = false;
     }
@@ -80,33 +97,58 @@ export class MetricsServer {
         else res.destroy();
       });
     });
-    this.server = server;
     const { metricsHost, metricsPort } = this.options.config;
     return new Promise((resolve, reject) => {
       server.once('error', reject);
       // In a cluster worker (one whose primary does not run quietcount), a listener of its own: a port shared through
-      // the primary would hand each scrape to whichever worker's turn it is.
+      // the primary would hand each scrape to whichever worker's turn it is, and binding it alone is how the
+      // instances of one app agree which of them serves (cluster/peers.ts).
       server.listen({ port: metricsPort, host: metricsHost, exclusive: cluster.isWorker }, () => {
         server.off('error', reject);
+        this.server = server;
         const { port } = server.address() as AddressInfo;
         resolve({ host: metricsHost, port, url: httpUrl(metricsHost, port) });
       });
     });
   }
 
-  waitForNextScrape(graceMs: number): Promise<boolean> {
+  /**
+   * Resolves `true` once a scrape that began after this call has been written to its scraper in full, or `false`
+   * after `graceMs`. A scrape already under way when it is called does not count: it may have been collected before
+   * the last increments. `began` is called as each scrape that could count begins.
+   */
+  waitForNextScrape(graceMs: number, began?: () => void): Promise<boolean> {
     return new Promise((resolve) => {
-      const done = (scraped: boolean): void => {
-        clearTimeout(timer);
-        this.scrapeWaiters.delete(onScrape);
-        resolve(scraped);
+      const timer = setTimeout(() => {
+        this.scrapeWaiters.delete(waiter);
+        resolve(false);
+      }, graceMs);
+      const waiter: ScrapeWaiter = {
+        began,
+        written: () => {
+          clearTimeout(timer);
+          this.scrapeWaiters.delete(waiter);
+          resolve(true);
+        },
       };
-      const onScrape = (): void => {
-        done(true);
-      };
-      const timer = setTimeout(done, graceMs, false);
-      this.scrapeWaiters.add(onScrape);
+      this.scrapeWaiters.add(waiter);
     });
+  }
+
+  /**
+   * Calls `written` once a scrape that begins after this call has been written in full (for an instance that handed
+   * its last counts over: they are exported then). Returns a function that stops waiting.
+   */
+  afterNextScrape(written: () => void): () => void {
+    const waiter: ScrapeWaiter = {
+      began: undefined,
+      written: () => {
+        this.scrapeWaiters.delete(waiter);
+        written();
+      },
+    };
+    this.scrapeWaiters.add(waiter);
+    return () => this.scrapeWaiters.delete(waiter);
   }
 
   async close(): Promise<void> {
@@ -146,15 +188,21 @@ export class MetricsServer {
       reply(res, 200, EXPOSITION_CONTENT_TYPE, '');
       return;
     }
-    const chunks = await this.options.exporter.scrape(scraperOf(req));
+    // Only who waited before this scrape began: one begun earlier may have been collected before what they wait for.
+    const waiting = [...this.scrapeWaiters];
+    for (const waiter of waiting) waiter.began?.();
+    const answer = await this.options.exporter.scrape(scraperOf(req));
+    // 'finish': every byte was handed to the scraper's socket. A scraper that hung up first saw nothing, its zeros
+    // included, and its scrape is no final one.
     res.once('finish', () => {
-      for (const notify of [...this.scrapeWaiters]) notify();
+      answer.written();
+      for (const waiter of waiting) if (this.scrapeWaiters.has(waiter)) waiter.written();
     });
     res.writeHead(200, { 'Content-Type': EXPOSITION_CONTENT_TYPE, 'Cache-Control': 'no-store' });
     // Written a chunk at a time, yielding between slices: encoding the whole exposition at once would be one long
     // block of the event loop.
     const slicer = new Slicer(1);
-    for (const chunk of chunks) {
+    for (const chunk of answer.chunks) {
       if (res.destroyed) return;
       if (!res.write(chunk)) await drainedOrClosed(res);
       if (slicer.due()) await slicer.pause();

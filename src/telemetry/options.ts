@@ -40,10 +40,15 @@ export interface TelemetrySettings {
    */
   readonly zeroHoldMs?: number;
   /**
-   * In a cluster worker, how often counts are handed over to the primary (`ANALYTICS_HANDOVER_INTERVAL_MS`, default
-   * 1000): the most a worker that crashes can lose.
+   * In a process that hands its counts over (a cluster worker, a PM2 instance that does not serve /metrics), how
+   * often it does (`ANALYTICS_HANDOVER_INTERVAL_MS`, default 1000): the most such a process that crashes can lose.
    */
   readonly handoverIntervalMs?: number;
+  /**
+   * An absolute path: the directory, private to this OS user (mode 0700), where the instances of a PM2 cluster meet
+   * to hand their counts to the one serving /metrics (`ANALYTICS_PEERS_DIR`, default `<tmpdir>/quietcount-<uid>`).
+   */
+  readonly peersDirectory?: string;
 }
 
 export interface TelemetryOptions<C extends Catalog = Catalog> extends TelemetrySettings {

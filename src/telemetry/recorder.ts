@@ -24,11 +24,13 @@ export interface EventCount {
   readonly count: number;
 }
 
-/** One usage series. `handedOver` is what a cluster worker has already sent to its primary. */
+/**
+ * One usage series. In a process that hands its counts over (cluster/handover.ts), `count` is what it has not handed
+ * over yet.
+ */
 export class UsageSeries extends ExportedSeries {
   readonly eventName: string;
   readonly eventId: string;
-  handedOver = 0;
   /** For table series: the read that last saw the id, and the total of its rows in that read. */
   readNumber = 0;
   readTotal = 0;
@@ -47,6 +49,11 @@ class MemoryCounter {
   readonly byCallerId = new Map<unknown, UsageSeries>();
   readonly cells: UsageSeries[] = [];
   readonly other: UsageSeries;
+  /**
+   * In a process that hands its counts over: the ids the receiving process gave a series, once it told that its
+   * bound is reached (every other id goes to `__other__` there, for good); undefined while it still has room.
+   */
+  admittedByReceiver: ReadonlySet<string> | undefined;
   constructor(eventName: string) {
     this.other = new UsageSeries(eventName, OTHER);
   }
@@ -78,12 +85,22 @@ export interface UsageRecorderOptions {
   /** Set in debug mode: every increment becomes one JSON line. */
   readonly debugLog: Logger | undefined;
   /**
-   * Distinct ids per event name this process keeps before `__other__`; default `maxEventIds`. A cluster worker keeps
-   * more (and forgets what it handed over): its primary applies `maxEventIds` to the sum, and a worker that diverted
-   * an id the primary admitted would count it under `__other__` there.
+   * Set in a process that hands its counts over to another (a cluster worker, an instance that does not serve
+   * /metrics): the receiver decides which ids get a series, so this one keeps every id it has not heard about and
+   * calls `onBoundFilled` when it holds as many as the bound, so that they are handed over early.
    */
-  readonly localBound?: number;
+  readonly handingOver?: { readonly onBoundFilled: () => void };
+  /** False in an instance whose tables are read by another (the one serving /metrics); default true. */
+  readonly readsTables?: boolean;
 }
+
+/**
+ * A process that hands its counts over keeps at most this many times the bound of ids per event name whose fate the
+ * receiver has not told it; it hands them over as soon as it holds the bound, so this is reached only when more
+ * new ids arrive than that within one round trip to the receiver. Past it (the last resort that keeps memory
+ * bounded), an id goes to `__other__` here.
+ */
+export const UNDECIDED_HEADROOM = 4;
 
 const METRIC = 'analytics_events_total';
 const USAGE_LABELS: ReadonlySet<string> = new Set(metricFamilies.analytics_events_total.labels);
@@ -92,9 +109,10 @@ export class UsageRecorder {
   private readonly catalog: CatalogModel;
   private readonly guard: Guard;
   private readonly maxEventIds: number;
-  private readonly localBound: number;
   private readonly enabled: boolean;
   private readonly debugLog: Logger | undefined;
+  private handingOver: { readonly onBoundFilled: () => void } | undefined;
+  private readsTables: boolean;
   private readonly memory = new Map<unknown, MemoryCounter>();
   private readonly tables = new Map<string, TableCounter>();
   private readonly expired = new Set<string>();
@@ -104,9 +122,10 @@ export class UsageRecorder {
     this.catalog = options.catalog;
     this.guard = options.guard;
     this.maxEventIds = options.maxEventIds;
-    this.localBound = options.localBound ?? options.maxEventIds;
     this.enabled = options.enabled;
     this.debugLog = options.debugLog;
+    this.handingOver = options.handingOver;
+    this.readsTables = options.readsTables ?? true;
     for (const eventName of options.catalog.namesBySource.memory) this.memory.set(eventName, new MemoryCounter(eventName));
     this.checkExpiry();
   }
@@ -153,8 +172,9 @@ export class UsageRecorder {
   }
 
   /**
-   * Registers a table reader. It is read once here: what the table already holds is history and is exported as
-   * it is; event ids that appear later start at 0 like any new series.
+   * Registers a table reader. It is read once here (or, in an instance whose tables another one reads, when it comes
+   * to serve /metrics): what the table holds then is history and is exported as it is; event ids that appear later
+   * start at 0 like any new series.
    */
   observeTable(eventName: unknown, readCounts: () => Iterable<EventCount>): void {
     if (!this.isDeclared(eventName)) {
@@ -170,12 +190,12 @@ export class UsageRecorder {
     const table = new TableCounter(eventName, readCounts);
     table.expired = this.expired.has(eventName);
     this.tables.set(eventName, table);
-    void this.readTable(table, true);
+    if (this.readsTables) void this.readTable(table, true);
   }
 
   /**
-   * Adds counts a cluster worker handed over, bounded here as in one process: the bound holds for the sum over
-   * workers. The values were checked in the worker and are checked again, since nothing unchecked may become a label.
+   * Adds counts another process handed over, bounded here as in one process: the bound holds for the sum over
+   * processes. The values were checked in the sender and are checked again, since nothing unchecked may become a label.
    */
   merge(eventName: string, eventId: string, count: number): void {
     if (!this.enabled) return;
@@ -194,25 +214,61 @@ export class UsageRecorder {
       known.count += count;
       return;
     }
-    this.admitAndRecord(counter, eventId, count, false, this.maxEventIds);
+    this.admitAndRecord(counter, eventId, count, false);
   }
 
   /**
-   * In a cluster worker, after a handover: forgets the series whose counts are all handed over, so that the worker
-   * holds only what it counted since (its memory stays bounded by the ids of one handover interval).
+   * In a process that hands its counts over, after a handover: forgets the series whose counts are all handed over,
+   * so that it holds only what it counted since.
    */
-  forgetHandedOver(): void {
+  forgetEmpty(): void {
     for (const counter of this.memory.values()) {
-      const forgotten = new Set(counter.cells.filter((cell) => cell.count === cell.handedOver));
-      if (forgotten.size > 0) {
-        for (const [key, cell] of counter.byCallerId) if (forgotten.has(cell)) counter.byCallerId.delete(key);
-        counter.cells.splice(0, counter.cells.length, ...counter.cells.filter((cell) => !forgotten.has(cell)));
-      }
-      if (counter.other.count === counter.other.handedOver) {
-        counter.other.count = 0;
-        counter.other.handedOver = 0;
+      if (!counter.cells.some((cell) => cell.count === 0)) continue;
+      for (const [key, cell] of counter.byCallerId) if (cell.count === 0) counter.byCallerId.delete(key);
+      counter.cells.splice(0, counter.cells.length, ...counter.cells.filter((cell) => cell.count > 0));
+    }
+  }
+
+  /** The receiver's bound for `eventName` is reached, and these are the ids it gave a series: decide locally now. */
+  learnAdmitted(eventName: string, eventIds: readonly string[]): void {
+    const counter = this.memory.get(eventName);
+    if (counter !== undefined) counter.admittedByReceiver = new Set(eventIds);
+  }
+
+  /** A new receiver (the serving instance changed) has decided nothing yet. */
+  forgetAdmitted(): void {
+    for (const counter of this.memory.values()) counter.admittedByReceiver = undefined;
+  }
+
+  /** In-memory event names whose bound is reached here: what senders are told, with `admittedIds`. */
+  fullEventNames(): string[] {
+    const full: string[] = [];
+    for (const [eventName, counter] of this.memory) if (counter.cells.length >= this.maxEventIds) full.push(String(eventName));
+    return full;
+  }
+
+  /** The ids that have a series of `eventName` here. */
+  admittedIds(eventName: string): string[] {
+    return this.memory.get(eventName)?.cells.map((cell) => cell.eventId) ?? [];
+  }
+
+  /**
+   * This process now serves /metrics itself (an instance that took over): it decides which ids get a series, as one
+   * process does, and reads the tables. Ids it kept beyond the bound while handing over go to `__other__` now.
+   */
+  serveOwnCounts(): void {
+    if (this.handingOver === undefined && this.readsTables) return;
+    this.handingOver = undefined;
+    for (const counter of this.memory.values()) {
+      counter.admittedByReceiver = undefined;
+      for (const cell of counter.cells.splice(this.maxEventIds)) {
+        for (const [key, kept] of counter.byCallerId) if (kept === cell) counter.byCallerId.delete(key);
+        counter.other.count += cell.count;
+        this.guard.count('cardinality_overflow', cell.count);
       }
     }
+    this.readsTables = true;
+    for (const table of this.tables.values()) if (table.reads === 0) void this.readTable(table, true);
   }
 
   /**
@@ -221,7 +277,8 @@ export class UsageRecorder {
    */
   async readTables(slicer: Slicer): Promise<void> {
     this.checkExpiry();
-    for (const table of this.tables.values()) await this.readTable(table, false, slicer);
+    if (!this.readsTables) return;
+    for (const table of this.tables.values()) await this.readTable(table, table.reads === 0, slicer);
   }
 
   /** Every usage series (memory and table): what the exporter exports. `__other__` appears once it counted something. */
@@ -238,7 +295,7 @@ export class UsageRecorder {
     return all;
   }
 
-  /** The in-memory series only: what a cluster worker hands over (its tables are the primary's to read). */
+  /** The in-memory series only: what a process hands over (its tables are read by the one serving /metrics). */
   memorySeries(): UsageSeries[] {
     const all: UsageSeries[] = [];
     for (const counter of this.memory.values()) {
@@ -263,7 +320,7 @@ export class UsageRecorder {
     }
   }
 
-  private admitAndRecord(counter: MemoryCounter, eventId: unknown, increment: number, strict = true, bound = this.localBound): void {
+  private admitAndRecord(counter: MemoryCounter, eventId: unknown, increment: number, strict = true): void {
     const canonical = canonicalEventId(eventId);
     if (canonical === undefined) {
       if (strict) this.guard.reject('invalid_event_id');
@@ -272,7 +329,7 @@ export class UsageRecorder {
     }
     let series = counter.byCallerId.get(canonical);
     if (series === undefined) {
-      if (counter.cells.length >= bound) {
+      if (!this.admits(counter, canonical)) {
         counter.other.count += increment;
         this.guard.count('cardinality_overflow', increment);
         if (this.debugLog !== undefined) this.logIncrement(counter.other, increment);
@@ -287,6 +344,17 @@ export class UsageRecorder {
     if (typeof eventId === 'number') counter.byCallerId.set(eventId, series);
     series.count += increment;
     if (this.debugLog !== undefined) this.logIncrement(series, increment);
+  }
+
+  /** Whether an id not seen before gets a series of its own here. */
+  private admits(counter: MemoryCounter, eventId: string): boolean {
+    const handingOver = this.handingOver;
+    if (handingOver === undefined) return counter.cells.length < this.maxEventIds;
+    // The receiver's bound is reached: its choice is final, so the same choice here is exact.
+    if (counter.admittedByReceiver !== undefined) return counter.admittedByReceiver.has(eventId);
+    if (counter.cells.length >= this.maxEventIds * UNDECIDED_HEADROOM) return false;
+    if (counter.cells.length + 1 >= this.maxEventIds) handingOver.onBoundFilled();
+    return true;
   }
 
   /**

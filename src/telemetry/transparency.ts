@@ -1,6 +1,7 @@
 /**
  * What `GET /analytics/catalog` answers: everything that may be collected, and whether collection is on, so an
- * operator or an auditor can compare it with what `/metrics` shows.
+ * operator or an auditor can compare it with what `/metrics` shows; and which events the public aggregates page
+ * (`quietcount publish`) may show, under which threshold and rounding.
  */
 import type { CatalogModel } from '../catalog/model.ts';
 import { MAX_ENDPOINTS, OTHER, UNMATCHED } from '../schema/bounds.ts';
@@ -19,7 +20,10 @@ export function catalogDocument(config: TelemetryConfig, catalog: CatalogModel, 
     unmatchedEndpoint: UNMATCHED,
     eventIdMeaning: catalog.eventIdMeaning,
     metrics: metricFamilies,
-    usageEvents: Object.fromEntries([...catalog.events].map(([name, event]) => [name, { ...event, expired: expired.has(name) }])),
+    usageEvents: Object.fromEntries(
+      [...catalog.events].map(([name, { publish, ...event }]) => [name, { ...event, published: publish === true, expired: expired.has(name) }]),
+    ),
+    publication: { title: catalog.publication.title, minCount: catalog.publication.minCount, rounding: catalog.publication.rounding },
     rejectionReasons,
   };
 }

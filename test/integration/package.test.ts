@@ -198,3 +198,22 @@ describe('an app with its own catalog', () => {
     expect(unknown.stderr).toContain('unknown --event "search_run": the catalog quietcount.catalog.ts has checkout_started, product_viewed, order_placed');
   });
 });
+
+describe('quietcount-cli beside a library of another version', () => {
+  it('refuses to run, saying which versions to install, and writes nothing', async () => {
+    const libraryPackage = join(shop.dir, 'node_modules', 'quietcount', 'package.json');
+    const original = await readFile(libraryPackage, 'utf8');
+    const { version } = JSON.parse(original) as { version: string };
+    try {
+      await writeFile(libraryPackage, original.replace(`"version": "${version}"`, '"version": "0.0.1"'));
+      const refused = await quietcount(['docs', '--out', 'other-version']);
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toBe(
+        `quietcount docs: quietcount-cli ${version} works with quietcount ${version}, and this app has quietcount 0.0.1: install one version of both (npm install quietcount@${version}, or npm install --save-dev quietcount-cli@0.0.1)\n`,
+      );
+      expect((await readdir(shop.dir)).includes('other-version')).toBe(false);
+    } finally {
+      await writeFile(libraryPackage, original);
+    }
+  });
+});

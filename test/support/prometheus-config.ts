@@ -70,6 +70,11 @@ export interface ScaleOut {
   readonly url: string;
   /** This edge's values of the example's external labels (the same names). */
   readonly externalLabels: Readonly<Record<string, string>>;
+  /**
+   * Further stores that get every sample too, each through a copy of the example's entry (same credentials): for a
+   * test that compares two stores fed the same samples.
+   */
+  readonly mirrorUrls?: readonly string[];
 }
 
 export interface ConfigSubstitutions {
@@ -142,11 +147,13 @@ export async function writeProjectConfig(dir: string, substitutions: ConfigSubst
   return configFile;
 }
 
-function scaleOut(config: PrometheusConfig, { url, externalLabels }: ScaleOut, withSecret: (holder: BasicAuthConfig) => void): void {
+function scaleOut(config: PrometheusConfig, { url, externalLabels, mirrorUrls = [] }: ScaleOut, withSecret: (holder: BasicAuthConfig) => void): void {
   const [remoteWrite, ...more] = config.remote_write ?? [];
   if (remoteWrite === undefined || more.length > 0) throw new Error('the remote_write example of prometheus.yml must have exactly one entry');
   remoteWrite.url = url;
   withSecret(remoteWrite);
+  const named = remoteWrite as RemoteWriteConfig & { name?: string };
+  config.remote_write = [remoteWrite, ...mirrorUrls.map((mirror, index) => ({ ...named, name: `${named.name ?? 'mirror'}-${String(index + 2)}`, url: mirror }))];
   const example = Object.keys(config.global.external_labels ?? {}).sort();
   if (JSON.stringify(example) !== JSON.stringify(Object.keys(externalLabels).sort())) {
     throw new Error(`prometheus.yml's external_labels example has ${example.join(', ')}, not ${Object.keys(externalLabels).join(', ')}`);

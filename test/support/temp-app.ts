@@ -6,10 +6,11 @@
 import { execFile, spawn, type ChildProcess, type ChildProcessByStdio } from 'node:child_process';
 import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { promisify } from 'node:util';
 import { inject } from 'vitest';
+import { cleanEnv } from './clean-env.ts';
 
 export interface CommandResult {
   readonly code: number;
@@ -52,15 +53,7 @@ export async function createTempApp(options: TempAppOptions): Promise<TempApp> {
   if (options.from !== undefined) await cp(options.from, dir, { recursive: true });
   await writeFile(join(dir, 'package.json'), `${JSON.stringify({ name: options.name, private: true, type: options.type ?? 'module' }, null, 2)}\n`);
   const children: ChildProcess[] = [];
-  const env = (extra: Record<string, string> = {}): NodeJS.ProcessEnv => ({
-    // The Node.js running the tests first, so `npm` (a node script) and the app run on it.
-    PATH: `${dirname(process.execPath)}:${process.env.PATH ?? ''}`,
-    HOME: process.env.HOME ?? '',
-    npm_config_update_notifier: 'false',
-    npm_config_fund: 'false',
-    npm_config_audit: 'false',
-    ...extra,
-  });
+  const env = cleanEnv;
   const app: TempApp = {
     dir,
     env,

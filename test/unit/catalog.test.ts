@@ -66,7 +66,8 @@ describe('validateCatalog', () => {
     expect(model.app).toBe('shop');
     expect(model.eventIdMeaning).toBe('an order');
     expect(model.namesBySource).toEqual({ memory: ['checkout_started', 'cart_viewed'], table: ['order_placed'] });
-    expect(model.monitoring).toMatchObject({ job: 'quietcount', serverErrorRatio: 0.05, dropOffRatio: 0.5 });
+    expect(model.monitoring).toMatchObject({ job: 'quietcount', serverErrorRatio: 0.05, dropOffRatio: 0.5, retentionDays: undefined });
+    expect(validateCatalog({ events: { a: entry }, monitoring: { retentionDays: 90 } }).monitoring.retentionDays).toBe(90);
     expect(validateCatalog({ events: { a: entry } }).app).toBe('quietcount');
   });
 
@@ -89,11 +90,12 @@ describe('validateCatalog', () => {
   it('refuses a catalog without events, and bad monitoring settings', () => {
     expect(problemsOf({ events: {} })).toEqual([expect.stringContaining('events: required')]);
     expect(problemsOf(undefined)).toEqual([expect.stringContaining('the catalog must be an object')]);
-    expect(problemsOf({ app: 'My Shop', events: { a: entry }, monitoring: { job: 'a b', dropOffRatio: 2, minResponsesPer5m: 0.5 } })).toEqual([
+    expect(problemsOf({ app: 'My Shop', events: { a: entry }, monitoring: { job: 'a b', dropOffRatio: 2, minResponsesPer5m: 0.5, retentionDays: 0 } })).toEqual([
       expect.stringContaining('app:'),
       expect.stringContaining('monitoring.job:'),
       expect.stringContaining('monitoring.dropOffRatio:'),
       expect.stringContaining('monitoring.minResponsesPer5m:'),
+      expect.stringContaining('monitoring.retentionDays: a whole number of at least 1'),
     ]);
   });
 

@@ -55,13 +55,13 @@ describe('quietcount', () => {
   it('lists its commands, and refuses an unknown one', async () => {
     const help = await inApp([]);
     expect(help.code).toBe(0);
-    for (const command of ['docs', 'dashboards', 'rules', 'report']) expect(help.stdout).toContain(`  ${command}`);
-    const unknown = await inApp(['publish']);
+    for (const command of ['docs', 'dashboards', 'rules', 'report', 'publish']) expect(help.stdout).toContain(`  ${command}`);
+    const unknown = await inApp(['export']);
     expect(unknown.code).toBe(2);
-    expect(unknown.stderr).toContain('unknown command "publish"');
+    expect(unknown.stderr).toContain('unknown command "export"');
   });
 
-  it.each(['docs', 'dashboards', 'rules', 'report'])('%s has --help', async (command) => {
+  it.each(['docs', 'dashboards', 'rules', 'report', 'publish'])('%s has --help', async (command) => {
     const run = await inApp([command, '--help']);
     expect(run.code).toBe(0);
     expect(run.stdout).toContain(`usage: quietcount ${command}`);
@@ -126,6 +126,24 @@ describe('generating for an app', () => {
     const alerts = await readFile(join(app, 'prometheus/rules/alerts.yml'), 'utf8');
     expect(alerts).toContain('event_name=~"checkout_started|order_placed"');
     expect(alerts).not.toContain('directory');
+  });
+
+  it("states only what the catalog says of the deployment: no retention, secret name or config file of the reference stack", async () => {
+    for (const command of ['docs', 'dashboards', 'rules']) expect((await inApp([command])).code).toBe(0);
+    const telemetryMd = await readFile(join(app, 'TELEMETRY.md'), 'utf8');
+    expect(telemetryMd).toContain('set by the Prometheus server that stores them');
+    const health = await readFile(join(app, 'grafana/dashboards/telemetry-health.json'), 'utf8');
+    const alerts = await readFile(join(app, 'prometheus/rules/alerts.yml'), 'utf8');
+    for (const generated of [telemetryMd, health, alerts]) {
+      for (const referenceFact of ['180', 'alertmanager_password', 'prometheus.yml', '/run/secrets']) expect(generated).not.toContain(referenceFact);
+    }
+
+    const retained = join(root, 'retained');
+    await mkdir(retained, { recursive: true });
+    await writeFile(join(retained, 'quietcount.catalog.ts'), catalogSource(SHOP, '  monitoring: { retentionDays: 90 },\n'));
+    for (const command of ['docs', 'dashboards']) expect((await inApp([command], retained)).code).toBe(0);
+    expect(await readFile(join(retained, 'TELEMETRY.md'), 'utf8')).toContain('Prometheus keeps the samples for 90 days.');
+    expect(await readFile(join(retained, 'grafana/dashboards/telemetry-health.json'), 'utf8')).toContain("the app's catalog says 90 days");
   });
 
   it('--check passes on fresh files, and fails on a stale or missing one', async () => {

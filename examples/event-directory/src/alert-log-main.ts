@@ -1,5 +1,5 @@
 /**
- * `node src/app/alert-log-main.ts`: the alert-log service of docker-compose.yml (./alert-log.ts) on HOST:PORT
+ * `node src/alert-log-main.ts`: the alert-log service of docker-compose.yml (./alert-log.ts) on HOST:PORT
  * (the app image's 0.0.0.0:8080; 127.0.0.1:8080 elsewhere), until SIGTERM or SIGINT.
  */
 import { createAppLogger, loggableError } from './logger.ts';

@@ -1,18 +1,24 @@
 /**
  * The reference stack's default alert receiver: an Alertmanager webhook (`POST /alerts`) that logs every
- * notification it gets as one JSON line, as Alertmanager sent it, so that `docker compose logs alert-log` shows what
- * would reach a person. Point alertmanager/alertmanager.yml at your own webhook, Slack or email instead.
+ * notification it gets as one JSON line, so that `docker compose logs alert-log` shows what fired. Point
+ * alertmanager/alertmanager.yml at your own webhook, Slack or email instead.
  *
- * What it logs is safe by construction: prometheus.yml lets an alert leave with catalog labels only, and the
- * annotations are the rules' fixed text with those labels filled in (test/integration/alerts.test.ts checks every
- * payload). Anything that is not an Alertmanager notification is refused (400) and never logged.
+ * It logs only what cannot name a person (./alerts/loggable-notification.ts): the labels of prometheus.yml's
+ * allow-list with values they may have, the rules' two annotations as plain text, and the fields Alertmanager gives
+ * a fixed form; the rest is dropped and only counted. A body that is not an Alertmanager notification is refused
+ * (400, naming the field that is wrong) and never logged. A request must arrive whole within 10 s (408 otherwise).
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
+import { loggableNotification } from './alerts/loggable-notification.ts';
+import { parseNotification } from './alerts/notification.ts';
+import { createHttpServer } from './http-server.ts';
 
 /** Alertmanager sends every alert of a group in one notification; a large group stays far below this. */
 export const MAX_BODY_BYTES = 1024 * 1024;
-const REQUEST_TIMEOUT_MS = 10_000;
+/** Headers and body, from the first byte: Alertmanager sends a notification in one go. */
+export const REQUEST_TIMEOUT_MS = 10_000;
+const KEEP_ALIVE_TIMEOUT_MS = 5_000;
 
 export interface AlertLogOptions {
   readonly host: string;
@@ -26,29 +32,6 @@ export interface AlertLog {
   readonly url: string;
   readonly port: number;
   close(): Promise<void>;
-}
-
-/** The fields of Alertmanager's webhook payload (version 4) this receiver insists on. */
-interface Notification {
-  readonly version: string;
-  readonly status: string;
-  readonly receiver: string;
-  readonly groupLabels: Record<string, string>;
-  readonly alerts: readonly { readonly status: string; readonly labels: Record<string, string> }[];
-}
-
-function isNotification(value: unknown): value is Notification {
-  if (typeof value !== 'object' || value === null) return false;
-  const { version, status, receiver, groupLabels, alerts } = value as Record<string, unknown>;
-  return (
-    typeof version === 'string' &&
-    typeof status === 'string' &&
-    typeof receiver === 'string' &&
-    typeof groupLabels === 'object' &&
-    groupLabels !== null &&
-    Array.isArray(alerts) &&
-    alerts.every((alert: unknown) => typeof alert === 'object' && alert !== null && typeof (alert as { labels?: unknown }).labels === 'object')
-  );
 }
 
 function answer(response: ServerResponse, status: number, body: object): void {
@@ -88,27 +71,34 @@ async function handle(request: IncomingMessage, response: ServerResponse, logger
     answer(response, 413, { error: `a notification is at most ${String(MAX_BODY_BYTES)} bytes` });
     return;
   }
-  let notification: unknown;
+  let body: unknown;
   try {
-    notification = JSON.parse(text);
+    body = JSON.parse(text);
   } catch {
-    notification = undefined;
-  }
-  if (!isNotification(notification)) {
-    // Never echoed, never logged: it is not what Alertmanager sends.
-    answer(response, 400, { error: 'not an Alertmanager webhook notification' });
+    answer(response, 400, { error: 'not an Alertmanager webhook notification: the body is not JSON' });
     return;
   }
+  const parsed = parseNotification(body);
+  if ('problem' in parsed) {
+    // Never echoed, never logged: it is not what Alertmanager sends.
+    answer(response, 400, { error: parsed.problem });
+    return;
+  }
+  const { notification, dropped } = loggableNotification(parsed.notification);
   const name = notification.groupLabels.alertname ?? 'alerts';
-  logger.info({ notification }, `${notification.status} ${name}: ${String(notification.alerts.length)} alert(s) for receiver ${notification.receiver}`);
+  const receiver = notification.receiver === undefined ? '' : ` for receiver ${notification.receiver}`;
+  logger.info({ notification, dropped }, `${notification.status} ${name}: ${String(notification.alerts.length)} alert(s)${receiver}`);
   answer(response, 200, { logged: notification.alerts.length });
 }
 
 export async function startAlertLog(options: AlertLogOptions): Promise<AlertLog> {
-  const server: Server = createServer({ requestTimeout: REQUEST_TIMEOUT_MS, headersTimeout: REQUEST_TIMEOUT_MS }, (request, response) => {
+  const timeouts = { headersTimeoutMs: REQUEST_TIMEOUT_MS, requestTimeoutMs: REQUEST_TIMEOUT_MS, keepAliveTimeoutMs: KEEP_ALIVE_TIMEOUT_MS };
+  const server = createHttpServer(timeouts, (request, response) => {
     handle(request, response, options.logger).catch(() => {
-      if (!response.headersSent) answer(response, 500, { error: 'could not log the notification' });
-      else response.destroy();
+      // A request cut short (by the client, or by the server at REQUEST_TIMEOUT_MS, which has answered 408 itself)
+      // ends reading its body with an error: its socket is gone, there is nobody to answer.
+      if (response.headersSent || request.socket.destroyed) response.destroy();
+      else answer(response, 500, { error: 'could not log the notification' });
     });
   });
   await new Promise<void>((resolve, reject) => {

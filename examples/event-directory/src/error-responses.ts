@@ -1,10 +1,12 @@
 /**
  * Every failure becomes a JSON `{error}` with a message we wrote: the 404 of an unmatched route, the 4xx of bad input
- * (including express.json's parse, size and charset errors, whose own messages quote the input), and a 500 for
- * anything thrown, logged without request data.
+ * (including express.json's parse, size and charset errors, whose own messages quote the input), a 503 when the disk
+ * is full (named in the log once, not per request: disk-full.ts), and a 500 for anything else thrown, logged without
+ * request data.
  */
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from 'pino';
+import { diskFullCode, diskFullReporter } from './disk-full.ts';
 import { HttpError } from './http-error.ts';
 import { BODY_LIMIT } from './json-body.ts';
 import { loggableError } from './logger.ts';
@@ -27,6 +29,7 @@ export const notFound: RequestHandler = (_req, res) => {
 };
 
 export function errorHandler(logger: Logger): ErrorRequestHandler {
+  const reportDiskFull = diskFullReporter(logger);
   return (error: unknown, _req, res, next) => {
     if (res.headersSent) {
       next(error);
@@ -40,6 +43,12 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     const status = clientErrorStatus(error);
     if (status !== undefined) {
       res.status(status).json({ error: clientErrorMessage(error, status) });
+      return;
+    }
+    const diskFull = diskFullCode(error);
+    if (diskFull !== undefined) {
+      reportDiskFull(diskFull);
+      res.status(503).json({ error: 'the server is out of storage space: nothing was saved, try again later' });
       return;
     }
     logger.error({ error: loggableError(error) }, 'request failed');

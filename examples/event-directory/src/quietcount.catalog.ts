@@ -2,6 +2,8 @@
  * The reference app's catalog: every usage event the event directory counts, declared before it is collected.
  * quietcount's CLI generates TELEMETRY.md, grafana/dashboards/ and prometheus/rules/ from this file
  * (`npm run generate`); `npm test` fails when they are stale or when an entry has passed its expiry date.
+ * The events marked `publish: true` are the ones `quietcount publish` may put on the public aggregates page: how much
+ * the directory is used (signups, pages shown, searches). Changes of visibility and consent stay with the core team.
  */
 import { defineCatalog } from 'quietcount';
 
@@ -11,6 +13,9 @@ const FIRST_RELEASE = '2026-11-24';
 
 export default defineCatalog({
   eventIdMeaning: 'an event, the gathering people sign up to',
+  publication: { title: 'The event directory in numbers' },
+  // The reference stack runs Prometheus with --storage.tsdb.retention.time=180d (docker-compose.yml).
+  monitoring: { retentionDays: 180 },
   events: {
     event_signup: {
       source: 'table',
@@ -20,6 +25,7 @@ export default defineCatalog({
       added: FIRST_RELEASE,
       expires: 'never',
       dropOffAlert: true,
+      publish: true,
     },
     directory_page_view: {
       source: 'memory',
@@ -29,6 +35,7 @@ export default defineCatalog({
       added: FIRST_RELEASE,
       expires: 'never',
       dropOffAlert: true,
+      publish: true,
     },
     directory_search: {
       source: 'memory',
@@ -38,6 +45,7 @@ export default defineCatalog({
       added: FIRST_RELEASE,
       expires: 'never',
       dropOffAlert: true,
+      publish: true,
     },
     profile_visibility_on: {
       source: 'table',

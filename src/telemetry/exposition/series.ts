@@ -29,7 +29,7 @@ export class ExportedSeries {
   phase: Phase;
   /** The number of the scrape that first exported it as 0. */
   zeroScrape = 0;
-  /** When that was, in ms. */
+  /** When that 0 was first written to a scraper in full, in ms; 0 until then. */
   zeroAt = 0;
   readonly attributes: Attributes;
   /** `name{labels} `, rendered once by the exporter (series-lines.ts), then kept. */

@@ -27,7 +27,15 @@ describe('telemetry configuration', () => {
       strict: false,
       zeroHoldMs: 60_000,
       handoverIntervalMs: 1000,
+      peersDirectory: join(tmpdir(), `quietcount-${String(process.getuid?.() ?? 'user')}`),
     });
+  });
+
+  it('takes the directory where PM2 instances meet as an absolute path only', () => {
+    expect(resolveTelemetryConfig({}, { ANALYTICS_PEERS_DIR: '/run/user/1000/shop' }).peersDirectory).toBe('/run/user/1000/shop');
+    expect(resolveTelemetryConfig({ peersDirectory: '/srv/shop/run' }, { ANALYTICS_PEERS_DIR: 'relative' }).peersDirectory).toBe('/srv/shop/run');
+    expect(problemsOf(() => resolveTelemetryConfig({}, { ANALYTICS_PEERS_DIR: 'run/shop' }))).toEqual(['ANALYTICS_PEERS_DIR must be an absolute path']);
+    expect(problemsOf(() => resolveTelemetryConfig({ peersDirectory: 'run/shop' }, {}))).toEqual(['option peersDirectory must be an absolute path']);
   });
 
   it('turns collection off with either opt-out variable, or the disabled option', () => {
@@ -94,7 +102,7 @@ describe('telemetry configuration', () => {
   });
 
   it('gives the settings of the environment as options createTelemetry takes', () => {
-    expect(telemetryOptionsFromEnv({ METRICS_PORT: '0', METRICS_TOKEN: 'tok-9', ANALYTICS_MAX_EVENT_IDS: '10', DO_NOT_TRACK: '1' })).toEqual({
+    expect(telemetryOptionsFromEnv({ METRICS_PORT: '0', METRICS_TOKEN: 'tok-9', ANALYTICS_MAX_EVENT_IDS: '10', DO_NOT_TRACK: '1', ANALYTICS_PEERS_DIR: '/run/quietcount' })).toEqual({
       metrics: { host: '127.0.0.1', port: 0, token: 'tok-9' },
       maxEventIds: 10,
       disabled: true,
@@ -102,6 +110,7 @@ describe('telemetry configuration', () => {
       strict: false,
       zeroHoldMs: 60_000,
       handoverIntervalMs: 1000,
+      peersDirectory: '/run/quietcount',
     });
     expect(problemsOf(() => telemetryOptionsFromEnv({ METRICS_PORT: 'x', ANALYTICS_MAX_EVENT_IDS: 'y' }))).toHaveLength(2);
   });

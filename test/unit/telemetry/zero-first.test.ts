@@ -1,14 +1,18 @@
 /**
  * Zero first over real HTTP: a series a process exports for the first time is 0 at the first scrape that includes
  * it and its count from the next one on; two scrapers (an HA pair) both see the 0; a live series never goes back to
- * 0; a table's history at start is exported as it is; a stopping app exports every count.
+ * 0; a 0 counts as seen only once it was written to the scraper in full; a table's history at start is exported as
+ * it is; a stopping app exports every count.
  */
+import { connect } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { valueOf } from '../../support/exposition.ts';
 import { startTelemetry } from '../../support/telemetry.ts';
 
 const view = (eventId: string) => ({ event_name: 'page_viewed', event_id: eventId });
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** Series enough for a scrape's collection to take several slices of the event loop. */
+const MANY = 3_000;
 
 async function scraping(env: Record<string, string> = {}) {
   const started = await startTelemetry(env);
@@ -16,7 +20,27 @@ async function scraping(env: Record<string, string> = {}) {
     const response = await fetch(`${started.address.url}/metrics${scraper === undefined ? '' : `?scraper=${scraper}`}`);
     return response.text();
   };
-  return { ...started, scrapeAs };
+  /**
+   * A scraper that sends its request and hangs up at once, as one whose scrape timeout passed does: the listener
+   * begins the scrape, and the close reaches it before the answer is written (with a few thousand series, the
+   * collection takes several slices of the event loop). Resolves once the connection is closed.
+   */
+  const hangUpAs = (scraper: string): Promise<void> =>
+    new Promise((resolve, reject) => {
+      const socket = connect({ host: started.address.host, port: started.address.port }, () => {
+        socket.write(`GET /metrics?scraper=${scraper} HTTP/1.1\r\nHost: ${started.address.host}\r\n\r\n`);
+        socket.destroy();
+      });
+      socket.once('error', reject);
+      socket.once('close', () => {
+        resolve();
+      });
+    });
+  /** Views of ids 1 to `count`, `increment` each. */
+  const recordViews = (count: number, increment: number): void => {
+    for (let id = 1; id <= count; id += 1) started.telemetry.record('page_viewed', id, increment);
+  };
+  return { ...started, scrapeAs, hangUpAs, recordViews };
 }
 
 describe('zero first', () => {
@@ -52,6 +76,26 @@ describe('zero first', () => {
     // Live for everyone from then on, a scraper never seen before included.
     expect(valueOf(await scrapeAs('new'), 'analytics_events_total', view('1'))).toBe(2);
     expect(valueOf(await scrapeAs('a'), 'analytics_events_total', view('1'))).toBe(2);
+  });
+
+  it('counts a 0 as seen only once it was written in full: a scraper that hung up gets the 0 at its next scrape', async () => {
+    const { scrapeAs, hangUpAs, recordViews } = await scraping({ ANALYTICS_MAX_EVENT_IDS: String(MANY) });
+    recordViews(MANY, 5);
+    await hangUpAs('prometheus-a');
+    // Its first value is the 0 it never received, not the full count.
+    expect(valueOf(await scrapeAs('prometheus-a'), 'analytics_events_total', view('1'))).toBe(0);
+    expect(valueOf(await scrapeAs('prometheus-a'), 'analytics_events_total', view('1'))).toBe(5);
+  });
+
+  it('starts no hold with a 0 that no scraper received', async () => {
+    const { scrapeAs, hangUpAs, recordViews } = await scraping({ ANALYTICS_ZERO_HOLD_MS: '200', ANALYTICS_MAX_EVENT_IDS: String(MANY) });
+    recordViews(MANY, 2);
+    await hangUpAs('prometheus-a');
+    await sleep(300);
+    // The hold runs from the first 0 written in full: this one.
+    expect(valueOf(await scrapeAs('prometheus-b'), 'analytics_events_total', view('1'))).toBe(0);
+    await sleep(300);
+    expect(valueOf(await scrapeAs('prometheus-c'), 'analytics_events_total', view('1'))).toBe(2);
   });
 
   it('tells scrapers apart by address without a scraper parameter', async () => {

@@ -4,6 +4,7 @@
 import type { CatalogModel } from 'quietcount';
 import type { ClassicDashboard, DashboardKind } from './new-dashboard.ts';
 import { errorsDashboard } from './errors-dashboard.ts';
+import { perEventDashboard } from './per-event.ts';
 import { productUsageDashboard } from './product-usage.ts';
 import { telemetryHealthDashboard } from './telemetry-health.ts';
 
@@ -11,6 +12,7 @@ export const DASHBOARDS_DIR = 'grafana/dashboards';
 
 const dashboardBuilders: Readonly<Record<DashboardKind, (catalog: CatalogModel) => ClassicDashboard>> = {
   'product-usage': productUsageDashboard,
+  'per-event': perEventDashboard,
   errors: errorsDashboard,
   'telemetry-health': telemetryHealthDashboard,
 };

@@ -10,13 +10,8 @@ import { UNMATCHED, metricFamilies, type CatalogModel } from 'quietcount';
 import { datasourceVariable } from './datasource.ts';
 import { appDashboard, type ClassicDashboard } from './new-dashboard.ts';
 import { instantTableQuery, rangeQuery, timeSeriesPanel, type PanelSpec } from './panels.ts';
-import {
-  CLIENT_ERROR_RATIO,
-  RESPONSE_RATE,
-  RESPONSE_RATE_BY_STATUS,
-  RULE_STEP,
-  SERVER_ERROR_RATIO,
-} from './prometheus-names.ts';
+import { RULE_STEP } from './prometheus-names.ts';
+import { CLIENT_ERROR_RATIO, RESPONSE_RATE, RESPONSE_RATE_BY_STATUS, SERVER_ERROR_RATIO } from '../rules/rule-names.ts';
 import { labelTotalsTable } from './tables.ts';
 import { percent } from '../text.ts';
 

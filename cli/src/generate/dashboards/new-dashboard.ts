@@ -12,10 +12,11 @@ import type { CatalogModel } from 'quietcount';
 export type ClassicDashboard = Dashboard;
 export type ClassicDashboardBuilder = DashboardBuilder;
 
-export type DashboardKind = 'product-usage' | 'errors' | 'telemetry-health';
+export type DashboardKind = 'product-usage' | 'per-event' | 'errors' | 'telemetry-health';
 
 const TITLES: Readonly<Record<DashboardKind, string>> = {
   'product-usage': 'product usage',
+  'per-event': 'per event',
   errors: 'errors',
   'telemetry-health': 'telemetry health',
 };

@@ -19,6 +19,8 @@ export interface DashboardTarget {
   readonly variables: readonly string[];
   /** The oldest Prometheus version that has every metric the expression reads, when that matters. */
   readonly minimumPrometheusVersion: string | undefined;
+  /** The panel's shortest step (its `interval`, e.g. `1d` for the daily bars), in seconds; 0 when it sets none. */
+  readonly minStepSeconds: number;
 }
 
 interface PrometheusQuery {
@@ -70,8 +72,34 @@ export function dashboardTargets(dashboards: Iterable<ClassicDashboard>): Dashbo
           instant: query.instant === true,
           variables: variablesOf(expr),
           minimumPrometheusVersion: Object.entries(METRICS_SINCE).find(([metric]) => expr.includes(metric))?.[1],
+          minStepSeconds: durationSeconds(panel.interval ?? '0s'),
         };
       }),
     ),
   );
+}
+
+/** `15s`, `2m`, `1d` → seconds. */
+export function durationSeconds(duration: string): number {
+  const match = /^(\d+)([smhd])$/.exec(duration);
+  if (match === null) throw new Error(`unsupported duration ${duration}`);
+  return Number(match[1]) * { s: 1, m: 60, h: 3_600, d: 86_400 }[match[2] as 's' | 'm' | 'h' | 'd'];
+}
+
+export interface RangeQueryTimes {
+  readonly start: Date;
+  readonly end: Date;
+  readonly stepSeconds: number;
+}
+
+/**
+ * The range query Grafana sends for a panel showing `from`..`to` at `stepSeconds` or more: the step at least the
+ * panel's shortest one, start and end rounded down to multiples of it (Grafana's Prometheus data source aligns them
+ * so, shifted by the dashboard's UTC offset: 0, the dashboards are in UTC). A daily panel's last step is therefore
+ * today's midnight.
+ */
+export function grafanaRange(target: DashboardTarget, from: Date, to: Date, stepSeconds: number): RangeQueryTimes {
+  const step = Math.max(stepSeconds, target.minStepSeconds);
+  const align = (date: Date): Date => new Date(Math.floor(date.getTime() / 1000 / step) * step * 1000);
+  return { start: align(from), end: align(to), stepSeconds: step };
 }

@@ -14,15 +14,8 @@ import { matcher } from '../../promql.ts';
 import { datasourceVariable } from './datasource.ts';
 import { appDashboard, type ClassicDashboard } from './new-dashboard.ts';
 import { describedPanel, instantTableQuery, rangeQuery, timeSeriesPanel, type PanelSpec } from './panels.ts';
-import {
-  OVERFLOW_USAGE_RATE,
-  REJECTION_RATE,
-  RESPONSE_RATE,
-  RULE_STEP,
-  SCRAPE_STEP,
-  USAGE_RATE,
-  USAGE_TILES,
-} from './prometheus-names.ts';
+import { RULE_STEP, SCRAPE_STEP } from './prometheus-names.ts';
+import { OVERFLOW_USAGE_RATE, REJECTION_RATE, RESPONSE_RATE, USAGE_RATE, USAGE_TILES } from '../rules/rule-names.ts';
 import { labelTotalsTable } from './tables.ts';
 
 const SECONDS_PER_DAY = 86_400;
@@ -33,11 +26,12 @@ interface Jobs {
   readonly name: string;
   readonly app: string;
   readonly prometheus: string;
+  readonly prometheusName: string;
 }
 
 export function telemetryHealthDashboard(catalog: CatalogModel): ClassicDashboard {
   const { job, prometheusJob } = catalog.monitoring;
-  const jobs: Jobs = { name: job, app: matcher('job', '=', job), prometheus: matcher('job', '=', prometheusJob) };
+  const jobs: Jobs = { name: job, app: matcher('job', '=', job), prometheus: matcher('job', '=', prometheusJob), prometheusName: prometheusJob };
   return appDashboard(catalog, 'telemetry-health')
     .description(
       'Is quietcount itself working and within its bounds: rejected increments, ids diverted to "__other__", the scrape, Prometheus retention and storage, alerts delivered and samples shipped to a central store, and the app process.',
@@ -54,7 +48,7 @@ export function telemetryHealthDashboard(catalog: CatalogModel): ClassicDashboar
     .withPanel(scrapeDurationPanel(jobs))
     .withPanel(samplesPerScrapePanel(jobs))
     .withRow(new RowBuilder('Prometheus'))
-    .withPanel(retentionPanel(jobs))
+    .withPanel(retentionPanel(jobs, catalog.monitoring.retentionDays))
     .withPanel(historyPanel(jobs))
     .withPanel(headSeriesPanel(jobs))
     .withPanel(storagePanel(jobs))
@@ -177,17 +171,18 @@ function scrapeDurationPanel(jobs: Jobs): TimeSeriesPanel {
 function samplesPerScrapePanel(jobs: Jobs): TimeSeriesPanel {
   return scrapedTimeSeries({
     title: 'Series per scrape',
-    description: 'Samples in each scrape of each app instance (one per series), largest within each step. prometheus.yml drops a scrape over its sample_limit whole.',
+    description: 'Samples in each scrape of each app instance (one per series), largest within each step. A scrape job with a sample_limit drops a scrape over it whole, and the target shows as down.',
     unit: units.Short,
     width: 10,
     height: 8,
   }).withTarget(rangeQuery(`max by (instance) (max_over_time(scrape_samples_scraped{${jobs.app}}[$__interval]))`, '{{instance}}'));
 }
 
-function retentionPanel(jobs: Jobs): StatPanel {
+function retentionPanel(jobs: Jobs, retentionDays: number | undefined): StatPanel {
+  const intended = retentionDays === undefined ? '' : `; the app's catalog says ${String(retentionDays)} days`;
   return lastValueStat({
     title: 'Retention in force',
-    description: 'How long Prometheus keeps samples, as it reports it (--storage.tsdb.retention.time, 180 days in this project). Needs the "prometheus" self-scrape job and Prometheus 2.48 or later.',
+    description: `How long Prometheus keeps samples, as it reports it (--storage.tsdb.retention.time${intended}). Needs the "${jobs.prometheusName}" self-scrape job and Prometheus 2.48 or later.`,
     unit: DAYS,
     width: 4,
     height: 8,
@@ -219,7 +214,7 @@ function headSeriesPanel(jobs: Jobs): TimeSeriesPanel {
 function storagePanel(jobs: Jobs): TimeSeriesPanel {
   return timeSeries({
     title: 'Disk used by Prometheus blocks',
-    description: 'Bytes of persisted TSDB blocks. Grows for the first 180 days, then levels off as the oldest blocks expire.',
+    description: 'Bytes of persisted TSDB blocks. Grows until the oldest samples reach the retention, then levels off as the oldest blocks expire.',
     unit: units.BytesIEC,
     width: 8,
     height: 8,
@@ -236,7 +231,7 @@ const perSecondOrZero = (counter: string, jobs: Jobs): string =>
 function alertmanagersPanel(jobs: Jobs): StatPanel {
   return lastValueStat({
     title: 'Alertmanagers reached',
-    description: 'Alertmanagers Prometheus knows and sends alerts to (prometheus.yml, alerting). 0 means alerts fire and reach no one.',
+    description: 'Alertmanagers Prometheus knows and sends alerts to (the alerting block of its configuration). 0 means alerts fire and reach no one.',
     unit: units.Short,
     width: 4,
     height: 8,
@@ -246,7 +241,7 @@ function alertmanagersPanel(jobs: Jobs): StatPanel {
 function alertNotificationsPanel(jobs: Jobs): TimeSeriesPanel {
   return timeSeries({
     title: 'Alerts sent to Alertmanager',
-    description: 'Alerts Prometheus sent to Alertmanager per second (firing ones again every minute while they last, resolved ones once), send errors, and alerts dropped after errors (lost). Errors mean a wrong alertmanager_password or an Alertmanager down. Whether Alertmanager reached its receivers is on its own /metrics: alertmanager_notifications_failed_total.',
+    description: 'Alerts Prometheus sent to Alertmanager per second (firing ones again every minute while they last, resolved ones once), send errors, and alerts dropped after errors (lost). Errors mean Prometheus sends Alertmanager the wrong credentials, or an Alertmanager is down. Whether Alertmanager reached its receivers is on its own /metrics: alertmanager_notifications_failed_total.',
     unit: units.CountsPerSecond,
     width: 8,
     height: 8,

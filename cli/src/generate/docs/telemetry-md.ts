@@ -23,7 +23,7 @@ export function renderTelemetryMd(catalog: CatalogModel, options: TelemetryMdOpt
     '',
     'Only aggregated counters, through quietcount. No metric, label, log line or error message carries an email, a name,',
     'a phone number, profile text, search text, an IP address, a user agent, a token or a user id. An `event_id`',
-    `identifies ${catalog.eventIdMeaning}, never a person. Prometheus keeps the samples for 180 days.`,
+    `identifies ${catalog.eventIdMeaning}, never a person. ${retentionSentence(catalog.monitoring.retentionDays)}`,
     '',
     'Collection is off when `ANALYTICS_DISABLED=true` or `DO_NOT_TRACK=1`: usage counters then record and export',
     'nothing. With `ANALYTICS_LOG_LEVEL=debug` every recorded increment is logged as one JSON line. The metrics listener',
@@ -48,6 +48,7 @@ export function renderTelemetryMd(catalog: CatalogModel, options: TelemetryMdOpt
     '|---|---|---|---|---|---|---|',
     ...events.map(([name, event]) => eventRow(name, event)),
     '',
+    ...publishedFigures(catalog),
     '## Rejection reasons (`reason` of `analytics_rejected_total`)',
     '',
     '| reason | meaning |',
@@ -58,7 +59,31 @@ export function renderTelemetryMd(catalog: CatalogModel, options: TelemetryMdOpt
   return lines.join('\n');
 }
 
+/** Which events the public aggregates page may show, and under which rules: every line true to the catalog. */
+function publishedFigures(catalog: CatalogModel): string[] {
+  const { eventNames, minCount, rounding } = catalog.publication;
+  const heading = ['## Published figures (`quietcount publish`)', ''];
+  if (eventNames.length === 0) {
+    return [...heading, 'No event is marked `publish: true`: `quietcount publish` has nothing of this app to show.', ''];
+  }
+  return [
+    ...heading,
+    `Only these events may appear on the public aggregates page: ${eventNames.map((name) => `\`${name}\``).join(', ')}.`,
+    'It shows their totals per day, week or month, never an `event_id`, an endpoint or a rejection reason. A count',
+    `from 1 to ${String(minCount - 1)} is suppressed, and so is a total that would let a suppressed count be worked out;`,
+    rounding === 1 ? 'the other figures are exact.' : `the other figures are rounded to the nearest multiple of ${String(rounding)}.`,
+    '',
+  ];
+}
+
 function eventRow(name: string, event: EventDefinition): string {
   const title = event.displayName === undefined ? `\`${name}\`` : `\`${name}\` (${cell(event.displayName)})`;
   return `| ${title} | ${cell(event.description)} | ${cell(event.question)} | ${event.source} | ${cell(event.owner)} | ${event.added} | ${event.expires} |`;
+}
+
+/** What the catalog says of retention, or that the Prometheus server sets it: never a figure the app did not give. */
+function retentionSentence(days: number | undefined): string {
+  return days === undefined
+    ? 'How long the samples are kept is set by the Prometheus server that stores them (its retention).'
+    : `Prometheus keeps the samples for ${String(days)} days.`;
 }

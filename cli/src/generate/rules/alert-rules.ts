@@ -9,13 +9,14 @@ import { dropOffEvents } from '../catalog-views.ts';
 import { matcher, oneOf } from '../../promql.ts';
 import { percent } from '../text.ts';
 import type { AlertRuleSpec, RuleGroupSpec } from './rule-specs.ts';
+import { CLIENT_ERROR_RATIO, OVERFLOW_USAGE_RATE, REJECTION_RATE, RESPONSE_RATE, SERVER_ERROR_RATIO, USAGE_6H } from './rule-names.ts';
 
 export const ALERTS_GROUP = 'quietcount-alerts';
 
 export function alertRuleGroups(catalog: CatalogModel): RuleGroupSpec<AlertRuleSpec>[] {
   const { job, serverErrorRatio, clientErrorRatio, minResponsesPer5m, dropOffRatio, dropOffMinimumLastWeek } = catalog.monitoring;
   const jobSelector = matcher('job', '=', job);
-  const traffic = `endpoint:http_responses:rate5m * 300 >= ${String(minResponsesPer5m)}`;
+  const traffic = `${RESPONSE_RATE} * 300 >= ${String(minResponsesPer5m)}`;
   const watched = dropOffEvents(catalog);
   const trafficText = `at least ${String(minResponsesPer5m)} responses per 5 minutes`;
 
@@ -23,7 +24,7 @@ export function alertRuleGroups(catalog: CatalogModel): RuleGroupSpec<AlertRuleS
     {
       alert: 'QuietcountHttpErrorRateSpike',
       comment: 'The traffic floor keeps one failure in two requests from paging anyone.',
-      expr: `endpoint:http_server_errors_per_responses:ratio_rate5m > ${String(serverErrorRatio)}\nand\n${traffic}\n`,
+      expr: `${SERVER_ERROR_RATIO} > ${String(serverErrorRatio)}\nand\n${traffic}\n`,
       for: '5m',
       severity: 'critical',
       firesWhen: `> ${percent(serverErrorRatio)} of an endpoint's responses are 5xx for 5m, with >= ${String(minResponsesPer5m)} responses per 5m`,
@@ -33,7 +34,7 @@ export function alertRuleGroups(catalog: CatalogModel): RuleGroupSpec<AlertRuleS
     {
       alert: 'QuietcountHttpClientErrorsHigh',
       comment: `"${UNMATCHED}" is left out: scanners live there.`,
-      expr: `endpoint:http_client_errors_per_responses:ratio_rate5m{endpoint!="${UNMATCHED}"} > ${String(clientErrorRatio)}\nand\n${traffic}\n`,
+      expr: `${CLIENT_ERROR_RATIO}{endpoint!="${UNMATCHED}"} > ${String(clientErrorRatio)}\nand\n${traffic}\n`,
       for: '15m',
       severity: 'warning',
       firesWhen: `> ${percent(clientErrorRatio)} of an endpoint's responses are 4xx for 15m, with >= ${String(minResponsesPer5m)} responses per 5m ("${UNMATCHED}" left out)`,
@@ -47,14 +48,14 @@ export function alertRuleGroups(catalog: CatalogModel): RuleGroupSpec<AlertRuleS
       comment:
         'Compared with the same hours one week earlier, so the daily and weekly rhythm cancels out. A usage that stopped completely has no series this week: `or ... * 0` turns that into a ratio of 0.',
       expr: `(
-  event_name:analytics_events:increase6h
+  ${USAGE_6H}
   or
-  event_name:analytics_events:increase6h offset 1w * 0
+  ${USAGE_6H} offset 1w * 0
 )
-/ event_name:analytics_events:increase6h offset 1w
+/ ${USAGE_6H} offset 1w
 < ${String(dropOffRatio)}
 and
-event_name:analytics_events:increase6h{${oneOf('event_name', watched)}} offset 1w >= ${String(dropOffMinimumLastWeek)}
+${USAGE_6H}{${oneOf('event_name', watched)}} offset 1w >= ${String(dropOffMinimumLastWeek)}
 `,
       for: '30m',
       severity: 'warning',
@@ -67,7 +68,7 @@ event_name:analytics_events:increase6h{${oneOf('event_name', watched)}} offset 1
     {
       alert: 'QuietcountRejectionsRising',
       comment: 'Rejections are instrumentation bugs: the app validates input before it counts. Overflow has its own alerts.',
-      expr: 'reason:analytics_rejected:rate5m{reason!="cardinality_overflow"} * 60 > 0',
+      expr: `${REJECTION_RATE}{reason!="cardinality_overflow"} * 60 > 0`,
       for: '15m',
       severity: 'warning',
       firesWhen: 'increments are being rejected (any reason but cardinality_overflow) for 15m',
@@ -77,16 +78,16 @@ event_name:analytics_events:increase6h{${oneOf('event_name', watched)}} offset 1
     },
     {
       alert: 'QuietcountEventIdOverflow',
-      expr: 'event_name:analytics_events_overflow:rate5m * 60 > 0',
+      expr: `${OVERFLOW_USAGE_RATE} * 60 > 0`,
       for: '30m',
       severity: 'warning',
       firesWhen: `usage events keep landing in event_id="${OTHER}" for 30m`,
       summary: `{{ $labels.event_name }}: new event ids are counted under ${OTHER}`,
-      description: `{{ $labels.event_name }} has more distinct event ids than ANALYTICS_MAX_EVENT_IDS allows, and for 30 minutes its increments ({{ $value | humanize }} per minute) have been counted under event_id="${OTHER}": still counted, but not per event. Raise ANALYTICS_MAX_EVENT_IDS (and sample_limit in prometheus.yml), or check that event ids really are events and not something unbounded.`,
+      description: `{{ $labels.event_name }} has more distinct event ids than ANALYTICS_MAX_EVENT_IDS allows, and for 30 minutes its increments ({{ $value | humanize }} per minute) have been counted under event_id="${OTHER}": still counted, but not per event. Raise ANALYTICS_MAX_EVENT_IDS (and the scrape job's sample_limit, if it sets one), or check that event ids really are events and not something unbounded.`,
     },
     {
       alert: 'QuietcountEndpointOverflow',
-      expr: `endpoint:http_responses:rate5m{endpoint="${OTHER}"} * 60 > 0`,
+      expr: `${RESPONSE_RATE}{endpoint="${OTHER}"} * 60 > 0`,
       for: '30m',
       severity: 'warning',
       firesWhen: `HTTP responses keep landing in endpoint="${OTHER}" for 30m`,
@@ -101,7 +102,7 @@ event_name:analytics_events:increase6h{${oneOf('event_name', watched)}} offset 1
       firesWhen: `a scrape target of job ${job} fails (up == 0) for 5m`,
       summary: 'Prometheus cannot scrape {{ $labels.instance }}',
       description:
-        "Scrapes of {{ $labels.instance }} (job {{ $labels.job }}) have failed for 5 minutes: the app is down, its metrics listener is unreachable, the bearer token Prometheus sends (its credentials_file) does not match the app's METRICS_TOKEN (the app answers 401), or the scrape exceeds sample_limit. Counts stay in the app until it is scraped again, unless it restarts. The Targets page of Prometheus shows the error.",
+        "Scrapes of {{ $labels.instance }} (job {{ $labels.job }}) have failed for 5 minutes: the app is down, its metrics listener is unreachable, the bearer token Prometheus sends (its credentials_file) does not match the app's METRICS_TOKEN (the app answers 401), or the scrape exceeds the job's sample_limit. Counts stay in the app until it is scraped again, unless it restarts. The Targets page of Prometheus shows the error.",
     },
     {
       alert: 'QuietcountMetricsTargetMissing',

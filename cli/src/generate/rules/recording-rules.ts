@@ -5,15 +5,25 @@
  */
 import { OTHER } from 'quietcount';
 import type { RecordingRuleSpec, RuleGroupSpec } from './rule-specs.ts';
+import {
+  CLIENT_ERROR_RATIO,
+  DAILY_USAGE,
+  OVERFLOW_USAGE_RATE,
+  REJECTION_RATE,
+  REJECTIONS_1D,
+  RESPONSE_RATE,
+  RESPONSE_RATE_BY_STATUS,
+  RESPONSES_1D,
+  SERVER_ERROR_RATIO,
+  USAGE_6H,
+  USAGE_RATE,
+  USAGE_RATE_BY_EVENT_ID,
+  USAGE_TILES,
+} from './rule-names.ts';
 
 export const RATES_GROUP = 'quietcount-rates';
 export const WINDOWS_GROUP = 'quietcount-windows';
 export const DAYS_GROUP = 'quietcount-days';
-
-/** Usage events per 5-minute tile, per event_name and event_id: what the last 24 hours are added up from. */
-export const USAGE_TILE_RULE = 'event_name_event_id:analytics_events:increase5m';
-/** Usage events per UTC day, per event_name and event_id: one sample a day, just before midnight UTC. */
-export const USAGE_DAY_RULE = 'event_name_event_id:analytics_events:increase_utc_day';
 
 const SECONDS_PER_DAY = 86_400;
 /**
@@ -35,42 +45,42 @@ export function recordingRuleGroups(): RuleGroupSpec<RecordingRuleSpec>[] {
       interval: '1m',
       rules: [
         {
-          record: 'event_name_event_id:analytics_events:rate5m',
+          record: USAGE_RATE_BY_EVENT_ID,
           expr: 'sum by (event_name, event_id) (rate(analytics_events_total[5m]))',
           help: 'usage events per second, per event_name and event_id',
         },
         {
-          record: 'event_name:analytics_events:rate5m',
-          expr: 'sum by (event_name) (event_name_event_id:analytics_events:rate5m)',
+          record: USAGE_RATE,
+          expr: `sum by (event_name) (${USAGE_RATE_BY_EVENT_ID})`,
           help: 'usage events per second, per event_name',
         },
         {
-          record: 'event_name:analytics_events_overflow:rate5m',
-          expr: `sum by (event_name) (event_name_event_id:analytics_events:rate5m{event_id="${OTHER}"})`,
+          record: OVERFLOW_USAGE_RATE,
+          expr: `sum by (event_name) (${USAGE_RATE_BY_EVENT_ID}{event_id="${OTHER}"})`,
           help: `usage events per second counted under event_id="${OTHER}"`,
         },
         {
-          record: 'endpoint_status_code:http_responses:rate5m',
+          record: RESPONSE_RATE_BY_STATUS,
           expr: 'sum by (endpoint, status_code) (rate(http_responses_total[5m]))',
           help: 'HTTP responses per second, per endpoint and status code',
         },
         {
-          record: 'endpoint:http_responses:rate5m',
-          expr: 'sum by (endpoint) (endpoint_status_code:http_responses:rate5m)',
+          record: RESPONSE_RATE,
+          expr: `sum by (endpoint) (${RESPONSE_RATE_BY_STATUS})`,
           help: 'HTTP responses per second, per endpoint',
         },
         {
-          record: 'endpoint:http_server_errors_per_responses:ratio_rate5m',
+          record: SERVER_ERROR_RATIO,
           expr: errorRatio('5..'),
           help: 'share of 5xx responses, per endpoint (0..1)',
         },
         {
-          record: 'endpoint:http_client_errors_per_responses:ratio_rate5m',
+          record: CLIENT_ERROR_RATIO,
           expr: errorRatio('4..'),
           help: 'share of 4xx responses, per endpoint (0..1)',
         },
         {
-          record: 'reason:analytics_rejected:rate5m',
+          record: REJECTION_RATE,
           expr: 'sum by (reason) (rate(analytics_rejected_total[5m]))',
           help: 'rejected increments per second, per reason',
         },
@@ -81,17 +91,17 @@ export function recordingRuleGroups(): RuleGroupSpec<RecordingRuleSpec>[] {
       interval: '2m',
       rules: [
         {
-          record: 'event_name:analytics_events:increase6h',
+          record: USAGE_6H,
           expr: 'sum by (event_name) (increase(analytics_events_total[6h]))',
           help: 'usage events in the 6h before each sample, per event_name',
         },
         {
-          record: 'endpoint_status_code:http_responses:increase1d',
+          record: RESPONSES_1D,
           expr: 'sum by (endpoint, status_code) (increase(http_responses_total[1d]))',
           help: 'HTTP responses in the 24h before each sample',
         },
         {
-          record: 'reason:analytics_rejected:increase1d',
+          record: REJECTIONS_1D,
           expr: 'sum by (reason) (increase(analytics_rejected_total[1d]))',
           help: 'rejected increments in the 24h before each sample',
         },
@@ -102,15 +112,15 @@ export function recordingRuleGroups(): RuleGroupSpec<RecordingRuleSpec>[] {
       interval: TILE,
       rules: [
         {
-          record: USAGE_TILE_RULE,
+          record: USAGE_TILES,
           expr: `sum by (event_name, event_id) (increase(analytics_events_total[${TILE}]))`,
           help: `usage events in the ${TILE} before each sample, per event_name and event_id (tiles side by side)`,
         },
         {
-          record: USAGE_DAY_RULE,
+          record: DAILY_USAGE,
           // Evaluated every time, recorded only at the last evaluation before midnight UTC: `and` keeps the day's
           // sum when the evaluation time of day is within the last interval, and drops it otherwise.
-          expr: `sum by (event_name, event_id) (sum_over_time(${USAGE_TILE_RULE}[${DAY_OF_TILES}]))
+          expr: `sum by (event_name, event_id) (sum_over_time(${USAGE_TILES}[${DAY_OF_TILES}]))
 and on ()
 (vector(time() % ${String(SECONDS_PER_DAY)}) >= ${String(SECONDS_PER_DAY - TILE_SECONDS)})
 `,
@@ -124,11 +134,11 @@ and on ()
 /** 0 when an endpoint had responses but none of the class, absent when it had no responses. */
 function errorRatio(statusClass: string): string {
   return `(
-  sum by (endpoint) (endpoint_status_code:http_responses:rate5m{status_code=~"${statusClass}"})
+  sum by (endpoint) (${RESPONSE_RATE_BY_STATUS}{status_code=~"${statusClass}"})
   or
-  endpoint:http_responses:rate5m * 0
+  ${RESPONSE_RATE} * 0
 )
-/ (endpoint:http_responses:rate5m > 0)
+/ (${RESPONSE_RATE} > 0)
 `;
 }
 

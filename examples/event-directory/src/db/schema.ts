@@ -166,7 +166,9 @@ export function inTransaction<T>(db: DatabaseSync, work: () => T): T {
     db.exec('COMMIT');
     return result;
   } catch (error) {
-    db.exec('ROLLBACK');
+    // Some failures end the transaction themselves: on a full disk SQLite has already rolled back, and a ROLLBACK
+    // then fails with "no transaction is active", an error that would hide the one that matters.
+    if (db.isTransaction) db.exec('ROLLBACK');
     throw error;
   }
 }

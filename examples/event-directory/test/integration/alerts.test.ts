@@ -1,7 +1,8 @@
 /**
  * Alerts reach people: a real Prometheus (Debian's 2.42) and a real Alertmanager (Debian's 0.25) with the project's
- * own prometheus.yml, rules and alertmanager.yml, and the stack's alert-log webhook (src/app/alert-log.ts, started
- * here on an ephemeral loopback port) as the receiver. The app is a small express app instrumented with the
+ * own prometheus.yml, rules and alertmanager.yml, and the stack's alert-log webhook (src/alert-log.ts, started here on
+ * an ephemeral loopback port) as the receiver. A recorder between the two keeps every notification as Alertmanager
+ * sent it (what Slack or email would get too) and passes it on to the alert log. The app is a small express app instrumented with the
  * reference catalog, whose routes answer 5xx on demand (./support/status-app.ts).
  *
  * What the test changes, and only in its copies: the targets, ports and secret files; the scrape interval (2s), the
@@ -16,9 +17,12 @@
  *             fires first (its `for:` is the shortest here, as when an app dies) and the error alerts, firing in
  *             Prometheus after it, are inhibited in Alertmanager. So is a drop-off alert posted to Alertmanager as
  *             the rule shapes it: that rule compares 6 hours with a week earlier, which no test can wait for.
- *   privacy   every notification the receiver got carries catalog labels and the rules' fixed text only
+ *   privacy   every notification Alertmanager sent carries catalog labels and the rules' fixed text only, and the
+ *             alert log logged each with nothing to drop
  */
 import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -100,6 +104,15 @@ interface Notification {
   readonly groupKey: string;
   readonly truncatedAlerts: number;
 }
+/** A line of the alert log: what it kept of a notification, and how much it dropped. */
+interface LoggedLine {
+  readonly notification: {
+    readonly status: string;
+    readonly groupLabels: Record<string, string>;
+    readonly alerts: readonly Pick<Alert, 'status' | 'labels' | 'annotations'>[];
+  };
+  readonly dropped: { readonly labels: number; readonly annotations: number; readonly fields: number };
+}
 /** Alertmanager's v2 API view of an alert. */
 interface ManagedAlert {
   readonly labels: Record<string, string>;
@@ -153,9 +166,41 @@ function renderedPattern(template: string, labels: Readonly<Record<string, strin
 /** PromQL as Prometheus prints it back: one space between tokens, none inside parentheses. */
 const normalized = (expr: string): string => expr.trim().replace(/\s+/g, ' ').replace(/\( /g, '(').replace(/ \)/g, ')');
 
+/**
+ * A webhook that keeps every notification as it arrives and passes it on to `target`, answering with its answer:
+ * what Alertmanager delivers, beside what the alert log makes of it.
+ */
+async function startRecorder(target: string): Promise<{ url: string; received: () => Notification[]; close: () => Promise<void> }> {
+  const notifications: Notification[] = [];
+  const server = createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      const body = Buffer.concat(chunks).toString('utf8');
+      notifications.push(JSON.parse(body) as Notification);
+      fetch(target, { method: 'POST', headers: { 'content-type': 'application/json' }, body }).then(
+        (answer) => response.writeHead(answer.status).end(),
+        () => response.writeHead(502).end(),
+      );
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${String(port)}`,
+    received: () => [...notifications],
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => { resolve(); });
+        server.closeAllConnections();
+      }),
+  };
+}
+
 let workDir: string;
 let alertLog: AlertLog;
 let received: () => Notification[];
+let logged: () => LoggedLine[];
 let alertmanager: AlertmanagerServer;
 let app: StatusApp;
 let prometheus: PrometheusServer;
@@ -192,10 +237,13 @@ beforeAll(async () => {
   const logs = captureLogs('info');
   alertLog = await startAlertLog({ host: '127.0.0.1', port: 0, logger: logs.logger });
   cleanups.push(() => alertLog.close());
-  received = () => logs.lines.map((line) => (JSON.parse(line) as { notification: Notification }).notification);
+  logged = () => logs.lines.map((line) => JSON.parse(line) as LoggedLine);
+  const recorder = await startRecorder(`${alertLog.url}/alerts`);
+  cleanups.push(() => recorder.close());
+  received = recorder.received;
 
   alertmanager = await startAlertmanager({
-    configFile: await writeAlertmanagerConfig(workDir, `${alertLog.url}/alerts`, AM_TIMINGS),
+    configFile: await writeAlertmanagerConfig(workDir, `${recorder.url}/alerts`, AM_TIMINGS),
     webConfigFile: ALERTMANAGER_WEB_CONFIG,
     basicAuth: { username: 'quietcount', password: DEVELOPMENT_PASSWORD },
   });
@@ -322,8 +370,16 @@ describe('alerts from the real Prometheus through the real Alertmanager to the w
     expect({ errors: sent.errors, dropped: sent.dropped }).toEqual({ errors: 0, dropped: 0 });
   });
 
-  it('never delivers anything but catalog labels and the fixed text of the rules', () => {
+  it('never delivers anything but catalog labels and the fixed text of the rules, which the alert log logs whole', () => {
     const notifications = received();
+    // The alert log had nothing to drop: Prometheus' allow-list had done it. What it logged is what was delivered
+    // (notifications of several groups may arrive at once, so in any order).
+    const lines = logged();
+    for (const line of lines) expect(line.dropped, JSON.stringify(line.notification)).toEqual({ labels: 0, annotations: 0, fields: 0 });
+    const essentials = (notification: LoggedLine['notification']): string =>
+      JSON.stringify([notification.status, notification.groupLabels, notification.alerts.map(({ status, labels, annotations }) => [status, labels, annotations])]);
+    expect(lines.map((line) => essentials(line.notification)).sort()).toEqual(notifications.map(essentials).sort());
+
     // The spike (firing, resolved) and the down target at least.
     expect(notifications.length).toBeGreaterThanOrEqual(3);
     for (const notification of notifications) {

@@ -2,7 +2,8 @@
  * `WEB_CONCURRENCY=4 npm start`: the reference app as four node:cluster workers behind one port and one /metrics,
  * as real processes. Under concurrent traffic from several connections the sums are exact (on /metrics and in a real
  * Prometheus), the cardinality bound holds for the sum, table counters are read once, and a worker killed quietly or
- * mid-burst (the primary replaces it) never makes a sum go backwards nor loses what it had handed over.
+ * mid-burst (the primary replaces it) never makes a sum go backwards nor loses what it had handed over. With far more
+ * distinct ids than the bound arriving at once in every worker, every id the primary admitted is exact.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OTHER } from 'quietcount';
@@ -43,8 +44,8 @@ async function settled(): Promise<string> {
   return scrape();
 }
 
-/** Runs `requests` with at most PARALLEL in flight (several connections), resolving with each status (0: failed). */
-async function send(requests: readonly (() => Promise<Response>)[]): Promise<number[]> {
+/** Runs `requests` with at most `parallel` in flight (several connections), resolving with each status (0: failed). */
+async function send(requests: readonly (() => Promise<Response>)[], parallel = PARALLEL): Promise<number[]> {
   const statuses: number[] = [];
   let next = 0;
   const lane = async (): Promise<void> => {
@@ -53,11 +54,22 @@ async function send(requests: readonly (() => Promise<Response>)[]): Promise<num
       statuses.push(await (request?.() ?? Promise.reject(new Error('no request'))).then((response) => response.status, () => 0));
     }
   };
-  await Promise.all(Array.from({ length: PARALLEL }, lane));
+  await Promise.all(Array.from({ length: parallel }, lane));
   return statuses;
 }
 
-const view = (eventId: number) => () => fetch(`${app.appUrl}/api/events/${String(eventId)}/directory`);
+const viewOn = (appUrl: string, eventId: number) => () => fetch(`${appUrl}/api/events/${String(eventId)}/directory`);
+const view = (eventId: number) => viewOn(app.appUrl, eventId);
+const createEvents = (target: AppProcess, count: number) =>
+  send(
+    Array.from({ length: count }, (_, index) => () =>
+      fetch(`${target.appUrl}/api/events`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ name: `Cluster event ${String(index)}` }),
+      }),
+    ),
+  );
 const sum = (text: string, name: string, where: (labels: Readonly<Record<string, string>>) => boolean = () => true): number =>
   parseExposition(text)
     .filter((sample) => sample.name === name && where(sample.labels))
@@ -86,15 +98,7 @@ beforeAll(async () => {
     ANALYTICS_LOG_LEVEL: 'debug',
     SHUTDOWN_GRACE_MS: '0',
   });
-  const created = await send(
-    Array.from({ length: 8 }, (_, index) => () =>
-      fetch(`${app.appUrl}/api/events`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ name: `Cluster event ${String(index)}` }),
-      }),
-    ),
-  );
+  const created = await createEvents(app, 8);
   expect(created).toEqual(Array.from({ length: 8 }, () => 201));
   const listed = (await (await fetch(`${app.appUrl}/api/events`)).json()) as { events: { id: number }[] };
   eventIds = listed.events.map((event) => event.id);
@@ -221,6 +225,48 @@ describe('opt-out in a cluster', () => {
     } finally {
       quiet.process.kill('SIGTERM');
       await quiet.exited(20_000);
+    }
+  });
+});
+
+describe('more distinct ids than the bound, at once, in every worker', () => {
+  it('lands every increment of an id the primary admitted on that id, and the rest on __other__', async () => {
+    const bound = 10;
+    const handoverMs = 2_000;
+    const churn = await startAppProcess('node', {
+      WEB_CONCURRENCY: String(WORKERS),
+      ADMIN_TOKEN,
+      ANALYTICS_MAX_EVENT_IDS: String(bound),
+      // Longer than the burst: only the handovers a filling bound brings forward happen during it.
+      ANALYTICS_HANDOVER_INTERVAL_MS: String(handoverMs),
+      SHUTDOWN_GRACE_MS: '0',
+    });
+    try {
+      expect((await createEvents(churn, 240)).every((status) => status === 201)).toBe(true);
+      const listed = (await (await fetch(`${churn.appUrl}/api/events`)).json()) as { events: { id: number }[] };
+      const ids = listed.events.map((event) => event.id);
+      const viewsPerId = 4;
+      // Every id once per round, every other round in reverse: each id's views land in several workers (the primary
+      // deals connections round robin), and every worker meets far more new ids than the bound.
+      const round = ids.map((id) => viewOn(churn.appUrl, id));
+      const requests = Array.from({ length: viewsPerId }, (_, index) => (index % 2 === 0 ? round : [...round].reverse())).flat();
+      const statuses = await send(requests, 16);
+      expect(statuses.filter((status) => status === 200)).toHaveLength(ids.length * viewsPerId);
+
+      await sleep(2 * handoverMs);
+      const scrapeChurn = async () => (await fetch(`${churn.metricsUrl}/metrics?scraper=test`)).text();
+      await scrapeChurn();
+      const text = await scrapeChurn();
+      const samples = parseExposition(text).filter((sample) => sample.name === 'analytics_events_total' && sample.labels.event_name === 'directory_page_view');
+      const admitted = samples.filter((sample) => sample.labels.event_id !== OTHER);
+      expect(admitted).toHaveLength(bound);
+      for (const sample of admitted) expect(sample.value, `event_id ${sample.labels.event_id ?? ''}`).toBe(viewsPerId);
+      const other = samples.find((sample) => sample.labels.event_id === OTHER)?.value;
+      expect(other).toBe((ids.length - bound) * viewsPerId);
+      expect(valueOf(text, 'analytics_rejected_total', { reason: 'cardinality_overflow' })).toBe((ids.length - bound) * viewsPerId);
+    } finally {
+      churn.process.kill('SIGTERM');
+      await churn.exited(20_000);
     }
   });
 });

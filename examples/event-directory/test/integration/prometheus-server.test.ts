@@ -25,10 +25,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventNames, referenceModel } from '../support/catalog.ts';
 import { OTHER } from 'quietcount';
 import { DAY_MS, formatIsoDay, utcDayStart } from '../../../../cli/src/days.ts';
-import { DAILY_USAGE, RULE_STEP, USAGE_TILES } from '../../../../cli/src/generate/dashboards/prometheus-names.ts';
+import { RULE_STEP } from '../../../../cli/src/generate/dashboards/prometheus-names.ts';
+import { DAILY_USAGE, USAGE_TILES } from '../../../../cli/src/generate/rules/rule-names.ts';
 import { DAYS_GROUP } from '../../../../cli/src/generate/rules/recording-rules.ts';
 import { buildDashboards } from '../../../../cli/src/generate/dashboards/dashboards.ts';
-import { dashboardTargets, interpolate, type DashboardTarget } from '../../../../cli/src/generate/dashboards/targets.ts';
+import { dashboardTargets, grafanaRange, interpolate, type DashboardTarget } from '../../../../cli/src/generate/dashboards/targets.ts';
 import { ADMIN_TOKEN, restartTestApp, seriesKey, startTestApp, tempDatabasePath, usageKey, type TestApp } from '../support/app.ts';
 import { startProjectPrometheus } from '../support/project-prometheus.ts';
 import { backfillOpenMetrics, backfillRecordingRules, type PrometheusServer } from '../../../../test/support/prometheus.ts';
@@ -85,13 +86,15 @@ const NEEDS_NEWER_PROMETHEUS: Readonly<Record<string, { readonly since: string; 
   },
 };
 
-/** How many series a panel query returns over the last 24 hours, as Grafana would send it. */
+/**
+ * How many series a panel query returns over the last 24 hours, as Grafana would send it: a daily panel's range
+ * aligned to UTC midnights (yesterday's and today's), the others' to their step.
+ */
 async function seriesAnswered(target: DashboardTarget): Promise<number> {
   const expr = interpolate(target.expr, DASHBOARD_VARIABLES);
-  const end = new Date();
-  const data = target.instant
-    ? await prometheus.query(expr, end)
-    : await prometheus.queryRange(expr, new Date(end.getTime() - DAY_MS), end, RANGE_STEP_SECONDS);
+  const now = new Date();
+  const range = grafanaRange(target, new Date(now.getTime() - DAY_MS), now, RANGE_STEP_SECONDS);
+  const data = target.instant ? await prometheus.query(expr, now) : await prometheus.queryRange(expr, range.start, range.end, range.stepSeconds);
   return (data.result as unknown[]).length;
 }
 
@@ -279,9 +282,9 @@ describe('the app scraped by the real Prometheus, with the project configuration
     expect(refused?.lastError).toMatch(/401/);
   });
 
-  it('keeps 180 days of samples, as the command line says', async () => {
+  it("keeps samples as long as the catalog says (TELEMETRY.md and the dashboards state it), as the command line says", async () => {
     const runtime = (await prometheus.get('/api/v1/status/runtimeinfo')) as { storageRetention: string };
-    expect(runtime.storageRetention).toBe('180d');
+    expect(runtime.storageRetention).toBe(`${String(referenceModel.monitoring.retentionDays)}d`);
   });
 
   it('stores exactly what each app counted, per event_name and event_id and per endpoint and status code', { timeout: 60_000 }, async () => {

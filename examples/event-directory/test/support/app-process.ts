@@ -44,14 +44,21 @@ afterAll(() => {
 
 export type Launcher = 'node' | 'npm start';
 
+export interface AppProcessOptions {
+  /** A command line the launcher's is appended to, which ends by exec'ing it (./small-disk.ts), so `pid` is the app's. */
+  readonly wrapper?: readonly string[];
+}
+
 /**
  * Starts the app with `launcher` on ephemeral loopback ports and a fresh database file (unless `env` names one),
  * and resolves once it logged its URLs.
  */
-export async function startAppProcess(launcher: Launcher, env: Record<string, string> = {}): Promise<AppProcess> {
+export async function startAppProcess(launcher: Launcher, env: Record<string, string> = {}, options: AppProcessOptions = {}): Promise<AppProcess> {
   const databasePath = env.DATABASE_PATH ?? (await tempDatabasePath());
   // `npm start` from the repository's root, as README says; `node` as the example's Dockerfile runs it.
-  const [command, args, cwd] = launcher === 'node' ? [process.execPath, [SOURCE_CONDITION, 'src/main.ts'], EXAMPLE_DIR] : ['npm', ['start'], REPO_ROOT];
+  const [program, programArgs, cwd] =
+    launcher === 'node' ? [process.execPath, [SOURCE_CONDITION, 'src/main.ts'], EXAMPLE_DIR] : ['npm', ['start'], REPO_ROOT];
+  const [command = program, ...args] = [...(options.wrapper ?? []), program, ...programArgs];
   const child = spawn(command, args, {
     cwd,
     env: {

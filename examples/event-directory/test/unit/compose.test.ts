@@ -303,7 +303,6 @@ describe('Dockerfile', () => {
       '!package.json',
       '!package-lock.json',
       '!src/',
-      '!cli/package.json',
       '!examples/event-directory/package.json',
       '!examples/event-directory/src/',
     ]);

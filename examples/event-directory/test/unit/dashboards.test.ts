@@ -23,9 +23,11 @@ import { rejectionReasons } from 'quietcount';
 const rejectionReasonNames = Object.keys(rejectionReasons);
 import { buildDashboards, renderDashboards, renderJson } from '../../../../cli/src/generate/dashboards/dashboards.ts';
 import { dashboardUid } from '../../../../cli/src/generate/dashboards/new-dashboard.ts';
+import { IN_RANGE_COLUMN, TODAY_COLUMN, TODAY_REF_ID, TODAY_SUFFIX } from '../../../../cli/src/generate/dashboards/daily-panels.ts';
 import { DATASOURCE_VARIABLE, PROMETHEUS_DATASOURCE_NAME, PROMETHEUS_DATASOURCE_UID } from '../../../../cli/src/generate/dashboards/datasource.ts';
 import { runCli } from '../../../../cli/test/support/cli.ts';
-import { DAILY_USAGE, SCRAPE_INTERVAL, USAGE_TILES } from '../../../../cli/src/generate/dashboards/prometheus-names.ts';
+import { SCRAPE_INTERVAL } from '../../../../cli/src/generate/dashboards/prometheus-names.ts';
+import { DAILY_USAGE, USAGE_TILES } from '../../../../cli/src/generate/rules/rule-names.ts';
 import { EXAMPLE_DIR, REPO_ROOT } from '../../../../test/support/paths.ts';
 import { pathToFileURL } from 'node:url';
 import { dashboardTargets, interpolate, variablesOf, type DashboardTarget } from '../../../../cli/src/generate/dashboards/targets.ts';
@@ -37,6 +39,7 @@ const read = (path: string): Promise<string> => readFile(new URL(path, root), 'u
 interface JsonTarget {
   readonly refId: string;
   readonly expr: string;
+  readonly legendFormat?: string;
   readonly datasource?: unknown;
   readonly instant?: boolean;
 }
@@ -47,7 +50,10 @@ interface JsonPanel {
   readonly description?: string;
   readonly datasource?: unknown;
   readonly interval?: string;
-  readonly fieldConfig?: { readonly defaults: { readonly unit?: string } };
+  readonly fieldConfig?: {
+    readonly defaults: { readonly unit?: string; readonly custom?: { readonly barAlignment?: number; readonly fillOpacity?: number } };
+    readonly overrides?: readonly { readonly matcher: { readonly id: string; readonly options: string }; readonly properties: readonly { readonly id: string; readonly value?: unknown }[] }[];
+  };
   readonly targets?: readonly JsonTarget[];
 }
 interface JsonVariable {
@@ -55,6 +61,8 @@ interface JsonVariable {
   readonly name: string;
   readonly query?: unknown;
   readonly datasource?: unknown;
+  readonly multi?: boolean;
+  readonly includeAll?: boolean;
 }
 interface JsonDashboard {
   readonly uid: string;
@@ -81,19 +89,26 @@ const BUILT_IN_SENTINELS: Readonly<Record<string, string>> = {
 const sentinelOf = Object.fromEntries(Object.entries(BUILT_IN_SENTINELS).map(([name, value]) => [value, `$${name}`]));
 /** Values a dashboard variable can take: `:regex` of one id, of several, and the custom "All" value. */
 const EVENT_ID_VALUES = ['42', '42|0b8e4c1a\\-9d7f\\-4c7e\\-8a1b\\-2f6d3e5c9a10', '.*'];
-/** Fixed subquery steps a panel may use, and why (the lint rejects any other). */
-const DOCUMENTED_FIXED_STEPS: Readonly<Record<string, string>> = {
-  '1d': 'one UTC day: the daily totals subquery evaluates the bars\' query at each midnight of the range',
-};
-/** Fixed windows a range function may use over one series, and why (the lint rejects any other). */
-const DOCUMENTED_FIXED_WINDOWS: readonly { readonly fn: string; readonly metric: string; readonly window: string; readonly why: string }[] = [
+/** Subqueries a panel may use (range and step, and whether pinned with `@ end()`), and why (the lint rejects any other). */
+const DOCUMENTED_SUBQUERIES: readonly { readonly range: string; readonly step: string; readonly at: string; readonly why: string }[] = [
+  { range: '$__range', step: '1d', at: '', why: 'the days that began within the range: the bars\' query at each UTC midnight of it' },
+  { range: '1d', step: '1d', at: '', why: 'today so far: its one step is today\'s midnight' },
+  { range: '1d', step: '1d', at: 'end', why: 'today so far in a range query: today\'s midnight is the range\'s end, as Grafana aligns it' },
+  { range: '1s', step: '1s', at: 'end', why: 'the range\'s end as a value, to show today only at the last step' },
+];
+/**
+ * Fixed windows a range function may use over one series, with their offset, and why (the lint rejects any other).
+ * Read at a UTC midnight T, a window of one day ending a day later (`offset -1d`) is the day that begins at T.
+ */
+const DOCUMENTED_FIXED_WINDOWS: readonly { readonly fn: string; readonly metric: string; readonly window: string; readonly offset: string; readonly why: string }[] = [
   {
     fn: 'last_over_time',
     metric: DAILY_USAGE,
     window: '1d',
-    why: 'at a midnight, the one sample the UTC day ending there recorded (up to 5m before it); the day before recorded its own before that day began',
+    offset: '-1d',
+    why: 'the one sample the day rule recorded for the UTC day that begins at T, up to 5m before it ends',
   },
-  { fn: 'sum_over_time', metric: USAGE_TILES, window: '1d', why: 'the last 24 hours: the 288 five-minute tiles before the instant' },
+  { fn: 'sum_over_time', metric: USAGE_TILES, window: '1d', offset: '-1d', why: 'the five-minute tiles of the UTC day that begins at T, so far' },
 ];
 const RAW_COUNTER_FUNCTIONS = new Set(['rate', 'irate', 'increase']);
 /** Per range function, the Grafana variables its window may be. */
@@ -150,9 +165,41 @@ function metricNamesIn(parsed: ParsedTarget): string[] {
   });
 }
 
-/** The function a matrix selector or subquery is the argument of. */
+/** The `offset` and `@` wrapped around a matrix selector or subquery, innermost first. */
+const MODIFIERS = new Set(['OffsetExpr', 'StepInvariantExpr']);
+
+/** The outermost `offset` / `@` node around `node`, or `node` itself. */
+function withModifiers(node: SyntaxNode): SyntaxNode {
+  let outer = node;
+  while (outer.parent !== null && MODIFIERS.has(outer.parent.name)) outer = outer.parent;
+  return outer;
+}
+
+/** `-1d` for `x[1d] offset -1d`, '' without an offset. */
+function offsetOf(expr: string, node: SyntaxNode): string {
+  let current: SyntaxNode | null = node.parent;
+  while (current !== null && MODIFIERS.has(current.name)) {
+    const duration = current.getChild('OffsetDurationExpr');
+    if (duration !== null) return text(expr, duration);
+    current = current.parent;
+  }
+  return '';
+}
+
+/** `end` for `x[1d:1d] @ end()`, '' when not pinned. */
+function pinnedAt(expr: string, node: SyntaxNode): string {
+  let current: SyntaxNode | null = node.parent;
+  while (current !== null && MODIFIERS.has(current.name)) {
+    const at = current.getChild('AtModifierPreprocessors');
+    if (at !== null) return text(expr, at);
+    current = current.parent;
+  }
+  return '';
+}
+
+/** The function a matrix selector or subquery (with its offset and `@`) is the argument of. */
 function enclosingFunction(expr: string, node: SyntaxNode): string | undefined {
-  const body = node.parent;
+  const body = withModifiers(node).parent;
   const call = body?.name === 'FunctionCallBody' ? body.parent : null;
   const identifier = call?.getChild('FunctionIdentifier');
   return identifier === null || identifier === undefined ? undefined : text(expr, identifier);
@@ -336,27 +383,33 @@ describe('every panel query', () => {
         const fn = enclosingFunction(expr, matrix) ?? '';
         const window = text(expr, matrix.getChild('DurationExpr') ?? matrix);
         const metric = matrix.getChild('VectorSelector')?.getChild('Identifier');
+        const offset = offsetOf(expr, matrix);
         const documented = DOCUMENTED_FIXED_WINDOWS.some(
-          (allowed) => allowed.fn === fn && allowed.window === window && metric !== null && metric !== undefined && allowed.metric === text(expr, metric),
+          (allowed) =>
+            allowed.fn === fn && allowed.window === window && allowed.offset === offset && metric !== null && metric !== undefined && allowed.metric === text(expr, metric),
         );
         if (documented) fixed += 1;
-        else expect(WINDOW_VARIABLES[fn] ?? [], `${where(target)}: ${fn}[${window}]`).toContain(sentinelOf[window]);
+        else {
+          expect(offset, `${where(target)}: ${fn}[${window}] offset ${offset}`).toBe('');
+          expect(WINDOW_VARIABLES[fn] ?? [], `${where(target)}: ${fn}[${window}]`).toContain(sentinelOf[window]);
+        }
       }
     }
     expect(fixed).toBeGreaterThan(0);
   });
 
-  it('gives every subquery the range as its window and a documented fixed step', () => {
-    let subqueries = 0;
+  it('uses only documented subqueries: their range, step and pinning', () => {
+    const used = new Set<string>();
     for (const { target, expr, top } of parsed) {
       for (const subquery of nodes(top, 'SubqueryExpr')) {
-        subqueries += 1;
-        const [range, step] = subquery.getChildren('DurationExpr').map((duration) => text(expr, duration));
-        expect(sentinelOf[range ?? ''], where(target)).toBe('$__range');
-        expect(Object.keys(DOCUMENTED_FIXED_STEPS), where(target)).toContain(step);
+        const [range = '', step = ''] = subquery.getChildren('DurationExpr').map((duration) => text(expr, duration));
+        const found = { range: sentinelOf[range] ?? range, step, at: pinnedAt(expr, subquery) };
+        const documented = DOCUMENTED_SUBQUERIES.find((allowed) => allowed.range === found.range && allowed.step === found.step && allowed.at === found.at);
+        expect(documented, `${where(target)}: ${JSON.stringify(found)}`).toBeDefined();
+        used.add(documented?.why ?? '');
       }
     }
-    expect(subqueries).toBeGreaterThan(0);
+    expect(used.size).toBe(DOCUMENTED_SUBQUERIES.length);
   });
 
   it('keeps two samples in every [$__interval]: steps of at least twice the rule group interval or the scrape interval', () => {
@@ -425,6 +478,104 @@ describe('the product usage dashboard', () => {
     for (const panel of panels) {
       for (const target of panel.targets ?? []) expect(target.expr).toContain('event_id=~"${event_id:regex}"');
     }
+  });
+});
+
+const PER_EVENT_UID = dashboardUid(referenceModel, 'per-event');
+const overridesOf = (panel: JsonPanel | undefined, matcher: string, options: string): Map<string, unknown> =>
+  new Map(
+    (panel?.fieldConfig?.overrides ?? [])
+      .filter((override) => override.matcher.id === matcher && override.matcher.options === options)
+      .flatMap((override) => override.properties.map((property) => [property.id, property.value] as const)),
+  );
+const linkUrls = (links: unknown): string[] => (links as { url: string }[] | undefined)?.map((link) => link.url) ?? [];
+
+describe('every daily bars panel (product usage and per event)', () => {
+  const barsPanels = dashboards
+    .filter((dashboard) => dashboard.uid === PRODUCT_USAGE_UID || dashboard.uid === PER_EVENT_UID)
+    .flatMap(dataPanels)
+    .filter((panel) => panel.interval === '1d' && panel.type === 'timeseries');
+
+  it('draws each UTC day from its midnight: whole days from the day rule, read forwards', () => {
+    expect(barsPanels).toHaveLength(2 * eventNames.length);
+    for (const panel of barsPanels) {
+      expect(panel.fieldConfig?.defaults.custom?.barAlignment, panel.title).toBe(1);
+      const whole = panel.targets?.find((target) => target.refId === 'A');
+      expect(whole?.expr, panel.title).toContain(`last_over_time(${DAILY_USAGE}{`);
+      expect(whole?.expr, panel.title).toContain('[1d] offset -1d)');
+      expect(whole?.expr, panel.title).not.toContain(USAGE_TILES);
+    }
+  });
+
+  it(`adds today so far as query ${TODAY_REF_ID}, from the tiles, only at the range's last step, pale, in one colour and named "${TODAY_SUFFIX}"`, () => {
+    for (const panel of barsPanels) {
+      const today = panel.targets?.find((target) => target.refId === TODAY_REF_ID);
+      expect(today?.expr, panel.title).toContain(`sum_over_time(${USAGE_TILES}{`);
+      expect(today?.expr, panel.title).toContain('@ end()');
+      expect(today?.legendFormat, panel.title).toMatch(new RegExp(`${TODAY_SUFFIX.replace(/[()]/g, '\\$&')}$`));
+      const look = overridesOf(panel, 'byFrameRefID', TODAY_REF_ID);
+      expect(look.get('color'), panel.title).toMatchObject({ mode: 'fixed' });
+      expect(look.get('custom.fillOpacity'), panel.title).toBeLessThan(panel.fieldConfig?.defaults.custom?.fillOpacity ?? 0);
+      expect(panel.description, panel.title).toContain(TODAY_SUFFIX);
+    }
+  });
+});
+
+describe('the product usage totals', () => {
+  it(`show "${TODAY_COLUMN}" and "${IN_RANGE_COLUMN}" (today included) per event id`, () => {
+    const productUsage = dashboards.find((dashboard) => dashboard.uid === PRODUCT_USAGE_UID);
+    const tables = (productUsage === undefined ? [] : dataPanels(productUsage)).filter((panel) => panel.type === 'table');
+    expect(tables).toHaveLength(eventNames.length);
+    for (const table of tables) {
+      expect(JSON.stringify(table)).toContain(`"renameByName":{"Value #A":"${TODAY_COLUMN}","Value #B":"${IN_RANGE_COLUMN}"}`);
+      const [today, inRange] = table.targets ?? [];
+      expect(inRange?.expr).toContain('[$__range:1d]');
+      // The range total adds today's part to the whole days.
+      expect(inRange?.expr).toContain(today?.expr.replace(/^sum by \(event_id\) \((.*)\)$/, '$1'));
+    }
+  });
+});
+
+describe('the per-event view', () => {
+  const perEvent = dashboards.find((dashboard) => dashboard.uid === PER_EVENT_UID);
+  const panels = perEvent === undefined ? [] : dataPanels(perEvent);
+
+  it('shows one event id at a time, from the tiles rule', () => {
+    const variable = perEvent?.templating.list.find((candidate) => candidate.name === 'event_id');
+    expect(variable).toMatchObject({ type: 'query', multi: false, includeAll: false, query: `label_values(${USAGE_TILES}, event_id)` });
+    for (const panel of panels) for (const target of panel.targets ?? []) expect(target.expr, panel.title).toContain('event_id=~"${event_id:regex}"');
+  });
+
+  it('has a totals table of every event of the catalog, then daily bars for each, described from the catalog', () => {
+    const [totals, ...bars] = panels;
+    expect(totals?.type).toBe('table');
+    for (const target of totals?.targets ?? []) expect(target.expr).toContain(`event_name=~"${eventNames.join('|')}"`);
+    expect(JSON.stringify(totals)).toContain(`"renameByName":{"Value #A":"${TODAY_COLUMN}","Value #B":"${IN_RANGE_COLUMN}"}`);
+    expect(bars.map((panel) => panel.title)).toEqual(eventNames.map((name) => `${name} per day`));
+    for (const [index, name] of eventNames.entries()) {
+      expect(bars[index]?.description).toContain(usageEvents[name].question);
+      for (const target of bars[index]?.targets ?? []) {
+        expect(target.expr).toContain(`event_name="${name}"`);
+        // One bar per day: the event id is chosen, nothing to stack by.
+        expect(target.expr).toMatch(/^sum\(/);
+      }
+    }
+  });
+
+  it('is reached from the overview by a data link on every event id, keeping the time range and the data source', () => {
+    const productUsage = dashboards.find((dashboard) => dashboard.uid === PRODUCT_USAGE_UID);
+    const overview = productUsage === undefined ? [] : dataPanels(productUsage);
+    const expected = (id: string): string => `/d/${PER_EVENT_UID}?var-event_id=${id}&\${datasource:queryparam}&\${__url_time_range}`;
+    for (const panel of overview) {
+      if (panel.type === 'table') {
+        expect(linkUrls(overridesOf(panel, 'byName', 'event_id').get('links')), panel.title).toEqual([expected('${__value.raw}')]);
+      } else {
+        for (const refId of ['A', TODAY_REF_ID]) {
+          expect(linkUrls(overridesOf(panel, 'byFrameRefID', refId).get('links')), panel.title).toEqual([expected('${__field.labels.event_id}')]);
+        }
+      }
+    }
+    expect(overview).toHaveLength(2 * eventNames.length);
   });
 });
 

@@ -11,6 +11,7 @@ import { alertProblems, catalogProblems, coverageProblems, namingProblems } from
 import { loadRules, loadRuleTests, yamlFilesIn } from '../../../../test/support/rules/rule-files.ts';
 import { PROMETHEUS_DIR, scrapeJobNames } from '../../../../test/support/prometheus-config.ts';
 import { eventNames } from '../support/catalog.ts';
+import * as ruleNames from '../../../../cli/src/generate/rules/rule-names.ts';
 
 const rules = loadRules(yamlFilesIn(join(PROMETHEUS_DIR, 'rules')));
 /** bcrypt below cost 10 is cheap to brute-force offline (the OWASP minimum). */
@@ -24,6 +25,11 @@ describe('the Prometheus rules', () => {
 
   it('read only catalog metrics and labels, up, and recording rules, with valid label values', () => {
     expect(catalogProblems(rules, { eventNames, scrapeJobs: scrapeJobNames() })).toEqual([]);
+  });
+
+  it('record exactly the names of rule-names.ts, the one module the rules, alerts and dashboards import them from', () => {
+    const recorded = rules.filter((rule) => rule.kind === 'recording').map((rule) => rule.name);
+    expect([...recorded].sort()).toEqual(Object.values(ruleNames).sort());
   });
 
   it('name recording rules level:metric:operations, the level being the labels they keep', () => {
