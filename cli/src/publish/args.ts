@@ -1,7 +1,7 @@
 /**
  * `quietcount publish`'s command line → validated options, or a usage error that says what is wrong and what is
- * allowed. The Prometheus connection options (`--prometheus`, `--bearer-token-file`, `--basic-auth-file`) are the
- * report's, read by connection.ts.
+ * allowed. The Prometheus connection options (`--prometheus`, `--bearer-token-file`, `--basic-auth-file`, `--header`,
+ * `--header-file`) are the report's, read by connection.ts.
  */
 import { DAY_MS, formatIsoDay, parseIsoDay, utcDayStart } from '../days.ts';
 import { UsageError } from '../cli-io.ts';

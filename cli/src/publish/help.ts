@@ -1,4 +1,5 @@
 /** `quietcount publish --help`: the options, and the disclosure rules a publisher must know before sharing the page. */
+import { CONNECTION_HELP } from './connection.ts';
 import { DEFAULT_PERIOD_COUNT, PERIODS } from './periods.ts';
 
 export function helpText(): string {
@@ -10,10 +11,7 @@ daily counts come from the Prometheus HTTP API, read as quietcount report reads 
 bytes, so the output can be committed and its diff reviewed.
 
 options:
-  --prometheus URL          Prometheus base URL, with any path prefix (http://mimir:8080/prometheus);
-                            default: $PROMETHEUS_URL
-  --bearer-token-file FILE  send the token in FILE as "Authorization: Bearer"
-  --basic-auth-file FILE    send the "user:password" line in FILE as HTTP basic auth
+${CONNECTION_HELP}
   --out DIR                 where to write the three files (never node_modules)
   --period PERIOD           ${PERIODS.join(', ')}: UTC days, ISO weeks (Monday to Sunday) or calendar months
                             (default: week)

@@ -3,15 +3,15 @@
  */
 import { OTHER, canonicalEventId, isEventName } from 'quietcount';
 import { DAY_MS, formatIsoDay, parseIsoDay, utcDayStart } from '../days.ts';
-import type { AuthOption } from './auth.ts';
+import { CONNECTION_OPTIONS, connectionOptions, type ConnectionOptions } from './connection.ts';
 import { UsageError } from '../cli-io.ts';
 import { parseCommandLine } from '../command-line.ts';
 import { REPORT_FORMATS, type ReportFormat } from './format.ts';
 
 
 export interface ReportOptions {
-  readonly prometheusUrl: URL;
-  readonly auth: AuthOption | undefined;
+  /** Where Prometheus is and how to reach it (`--prometheus`, credentials, `--header`). */
+  readonly connection: ConnectionOptions;
   /** Midnights (UTC) of the first and last day reported, both included. */
   readonly fromDay: number;
   readonly toDay: number;
@@ -31,9 +31,7 @@ export type ParsedReportArgs = { readonly help: true } | { readonly help: false;
 const DEFAULT_DAYS = 7;
 
 const optionSpec = {
-  prometheus: { type: 'string' },
-  'bearer-token-file': { type: 'string' },
-  'basic-auth-file': { type: 'string' },
+  ...CONNECTION_OPTIONS,
   from: { type: 'string' },
   to: { type: 'string' },
   event: { type: 'string', multiple: true },
@@ -52,8 +50,7 @@ export function parseReportArgs(argv: readonly string[], env: NodeJS.ProcessEnv,
   return {
     help: false,
     options: {
-      prometheusUrl: prometheusUrl(values.prometheus ?? env.PROMETHEUS_URL),
-      auth: authOption(values['bearer-token-file'], values['basic-auth-file']),
+      connection: connectionOptions(values, env),
       fromDay,
       toDay,
       eventNames: selectedEventNames(commaList(values.event)),
@@ -64,28 +61,6 @@ export function parseReportArgs(argv: readonly string[], env: NodeJS.ProcessEnv,
       forceProgress: values.progress === true,
     },
   };
-}
-
-function prometheusUrl(text: string | undefined): URL {
-  if (text === undefined || text === '') throw new UsageError('--prometheus URL is required (or set PROMETHEUS_URL)');
-  const url = URL.parse(text);
-  if (url === null || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
-    throw new UsageError(`--prometheus must be an http:// or https:// URL, not "${text}"`);
-  }
-  if (url.username !== '' || url.password !== '') {
-    throw new UsageError('--prometheus must not contain credentials: use --basic-auth-file or --bearer-token-file');
-  }
-  if (url.search !== '' || url.hash !== '') throw new UsageError('--prometheus must be a base URL, without ?query or #fragment');
-  return url;
-}
-
-function authOption(bearerFile: string | undefined, basicFile: string | undefined): AuthOption | undefined {
-  if (bearerFile !== undefined && basicFile !== undefined) {
-    throw new UsageError('use either --bearer-token-file or --basic-auth-file, not both');
-  }
-  if (bearerFile !== undefined) return { kind: 'bearer', file: bearerFile };
-  if (basicFile !== undefined) return { kind: 'basic', file: basicFile };
-  return undefined;
 }
 
 function day(option: string, text: string): number {

@@ -6,8 +6,14 @@
  * - each increment belongs to the UTC day of the LATER sample, the scrape that saw it. Events between a day's last
  *   scrape and midnight, or in scrapes missed around midnight, are counted on the next day.
  * Series are summed per `event_name` and `event_id` (over instances, jobs and any other label).
+ *
+ * Nothing from the server is believed: a sample that is not a finite, non-negative integer, samples out of time
+ * order, and (when a window is given) samples outside the time asked for are refused with an error that names the
+ * series by its event_name and event_id, never a value.
  */
-import { formatIsoDay } from '../days.ts';
+import { CommandError } from '../cli-io.ts';
+import { DAY_MS, formatIsoDay } from '../days.ts';
+import { printable } from './printable.ts';
 
 export interface Sample {
   readonly timestampMs: number;
@@ -21,6 +27,14 @@ export interface Series {
   readonly samples: readonly Sample[];
 }
 
+/** Samples in two parallel arrays, the first `count` of them: what the answer reader hands over. */
+export interface SampleArrays {
+  readonly labels: Readonly<Record<string, string>>;
+  readonly timestampsMs: ArrayLike<number>;
+  readonly values: ArrayLike<number>;
+  readonly count: number;
+}
+
 export interface DailyCount {
   readonly eventName: string;
   readonly eventId: string;
@@ -29,7 +43,15 @@ export interface DailyCount {
   readonly count: number;
 }
 
+/** Where samples may lie, both ends included; a sample at `startMs - 1` (Prometheus 2.x includes it) is skipped. */
+export interface TimeWindow {
+  readonly startMs: number;
+  readonly endMs: number;
+}
+
 const KEY_SEPARATOR = '\u0000';
+/** Days from 1970 to 9999: a timestamp outside is not one. */
+const LAST_DAY = 2_932_896;
 
 function seriesKey(labels: Readonly<Record<string, string>>): string {
   return Object.keys(labels)
@@ -39,39 +61,106 @@ function seriesKey(labels: Readonly<Record<string, string>>): string {
     .join(KEY_SEPARATOR);
 }
 
+/** The series named by its schema labels only (other labels, such as instance, can hold an address). */
+export function seriesName(labels: Readonly<Record<string, string>>): string {
+  const label = (name: string): string => `${name}="${printable(labels[name] ?? '', 64)}"`;
+  return `analytics_events_total{${label('event_name')}, ${label('event_id')}}`;
+}
+
+const isCount = (value: number): boolean => Number.isSafeInteger(value) && value >= 0;
+
+function dayOf(timestampMs: number): string {
+  const day = Math.floor(timestampMs / DAY_MS);
+  return day >= 0 && day <= LAST_DAY ? ` on ${formatIsoDay(day * DAY_MS)}` : '';
+}
+
 export class DailyIncrements {
   readonly #lastValue = new Map<string, number>();
-  /** `event_name \0 event_id \0 YYYY-MM-DD` → count. */
-  readonly #counts = new Map<string, number>();
+  /** `event_name \0 event_id` → UTC day number → count. */
+  readonly #counts = new Map<string, Map<number, number>>();
 
   /** Remembers where each series stood before the report's first day, without counting anything. */
   setBaseline(series: Series): void {
     const last = series.samples.at(-1);
-    if (last !== undefined) this.#lastValue.set(seriesKey(series.labels), last.value);
+    if (last !== undefined) this.setBaselineValue(series.labels, last.value, last.timestampMs);
+  }
+
+  /** The same for one value (the last before the first day). */
+  setBaselineValue(labels: Readonly<Record<string, string>>, value: number, timestampMs: number): void {
+    if (!isCount(value)) throw notACount(labels, timestampMs);
+    this.#lastValue.set(seriesKey(labels), value);
   }
 
   /** Counts samples that come after every sample given before for the same series. */
   add(series: Series): void {
-    const key = seriesKey(series.labels);
+    this.addSamples({
+      labels: series.labels,
+      timestampsMs: series.samples.map((sample) => sample.timestampMs),
+      values: series.samples.map((sample) => sample.value),
+      count: series.samples.length,
+    });
+  }
+
+  /** The same from parallel arrays; with `window`, a sample outside it is refused. */
+  addSamples(series: SampleArrays, window?: TimeWindow): void {
+    const { labels, timestampsMs, values, count } = series;
+    const key = seriesKey(labels);
     let previous = this.#lastValue.get(key);
-    const eventName = series.labels.event_name ?? '';
-    const eventId = series.labels.event_id ?? '';
-    for (const { timestampMs, value } of series.samples) {
+    const cellKey = `${labels.event_name ?? ''}${KEY_SEPARATOR}${labels.event_id ?? ''}`;
+    let days = this.#counts.get(cellKey);
+    let day = Number.NaN;
+    let dayCount = 0;
+    let previousMs = Number.NEGATIVE_INFINITY;
+    const flush = (): void => {
+      if (dayCount === 0) return;
+      days ??= new Map<number, number>();
+      this.#counts.set(cellKey, days);
+      days.set(day, (days.get(day) ?? 0) + dayCount);
+    };
+    for (let index = 0; index < count; index += 1) {
+      const timestampMs = timestampsMs[index] ?? Number.NaN;
+      const value = values[index] ?? Number.NaN;
+      if (!Number.isFinite(timestampMs) || timestampMs <= previousMs) throw outOfOrder(labels);
+      previousMs = timestampMs;
+      if (window !== undefined) {
+        if (timestampMs === window.startMs - 1) continue;
+        if (timestampMs < window.startMs || timestampMs > window.endMs) throw outsideWindow(labels);
+      }
+      if (!isCount(value)) throw notACount(labels, timestampMs);
       const increment = previous === undefined || value < previous ? value : value - previous;
       previous = value;
-      if (increment > 0) {
-        const cell = [eventName, eventId, formatIsoDay(timestampMs)].join(KEY_SEPARATOR);
-        this.#counts.set(cell, (this.#counts.get(cell) ?? 0) + increment);
+      if (increment === 0) continue;
+      const sampleDay = Math.floor(timestampMs / DAY_MS);
+      if (sampleDay !== day) {
+        flush();
+        day = sampleDay;
+        dayCount = 0;
       }
+      dayCount += increment;
     }
+    flush();
     if (previous !== undefined) this.#lastValue.set(key, previous);
   }
 
   /** Cells with a count above zero, in no particular order. */
   counts(): DailyCount[] {
-    return [...this.#counts].map(([cell, count]) => {
-      const [eventName = '', eventId = '', eventDate = ''] = cell.split(KEY_SEPARATOR);
-      return { eventName, eventId, eventDate, count };
+    return [...this.#counts].flatMap(([cell, days]) => {
+      const [eventName = '', eventId = ''] = cell.split(KEY_SEPARATOR);
+      return [...days].map(([day, count]) => ({ eventName, eventId, eventDate: formatIsoDay(day * DAY_MS), count }));
     });
   }
+}
+
+function notACount(labels: Readonly<Record<string, string>>, timestampMs: number): CommandError {
+  return new CommandError(
+    `${seriesName(labels)} has a sample${dayOf(timestampMs)} that is not a count (a finite, non-negative integer, as the app exports): refused`,
+  );
+}
+
+function outOfOrder(labels: Readonly<Record<string, string>>): CommandError {
+  return new CommandError(`${seriesName(labels)} has samples out of time order, or a time that is not one: refused`);
+}
+
+function outsideWindow(labels: Readonly<Record<string, string>>): CommandError {
+  return new CommandError(`${seriesName(labels)} has a sample outside the time asked for: refused, it is never counted`);
 }

@@ -1,9 +1,16 @@
 /**
- * Rendering of the daily counts as rows of event_name, event_id, event_date and count, sorted, with
- * small-cell suppression: a count below `minCount` is never printed, and the number of hidden cells always is.
+ * Rendering of the daily counts as rows of event_name, event_id, event_date and count, with small-cell suppression:
+ * a count below `minCount` is never printed, and the number of hidden cells always is. csv and json are written
+ * row by row as the counts arrive (a month of a thousand ids is hundreds of thousands of rows); the table keeps its
+ * rows to align its columns. Every cell is written so that no value can break its format: label values come from a
+ * server, and a newline or an escape sequence in one must not forge a row or move a terminal's cursor (the
+ * collection refuses such values already; this is the second line).
  */
-import { OTHER } from 'quietcount';
 import type { DailyCount } from './daily-increments.ts';
+import { sortCounts } from './order.ts';
+import { printable } from './printable.ts';
+
+export { sortCounts } from './order.ts';
 
 export const REPORT_FORMATS = ['table', 'csv', 'json'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
@@ -22,69 +29,99 @@ export interface RenderedReport {
 }
 
 const COLUMNS = ['event_name', 'event_id', 'event_date', 'count'] as const;
-const INTEGER = /^[0-9]+$/;
 
-/** Integer ids in numeric order, then UUIDs, then `__other__`. */
-function compareEventIds(a: string, b: string): number {
-  const rank = (id: string): number => (id === OTHER ? 2 : INTEGER.test(id) ? 0 : 1);
-  const byRank = rank(a) - rank(b);
-  if (byRank !== 0) return byRank;
-  return rank(a) === 0 ? a.length - b.length || a.localeCompare(b, 'en') : a.localeCompare(b, 'en');
+/** Text for stdout as rows come, in order; `end` gives the rest and the notice for stderr. */
+export interface ReportRenderer {
+  start(): string;
+  row(count: DailyCount): string;
+  end(): RenderedReport;
 }
 
-export function sortCounts(counts: readonly DailyCount[]): DailyCount[] {
-  return [...counts].sort(
-    (a, b) =>
-      a.eventName.localeCompare(b.eventName, 'en') ||
-      compareEventIds(a.eventId, b.eventId) ||
-      a.eventDate.localeCompare(b.eventDate, 'en'),
-  );
-}
-
+/** The whole report of `counts` (sorted here) as one text. */
 export function renderReport(counts: readonly DailyCount[], options: RenderOptions): RenderedReport {
+  const renderer = reportRenderer(options);
+  const parts = [renderer.start(), ...sortCounts(counts).map((count) => renderer.row(count))];
+  const { stdout, notice } = renderer.end();
+  return { stdout: parts.join('') + stdout, notice };
+}
+
+/** Writes the report of `counts` (already in the report's order) through `write`; returns the notice for stderr. */
+export async function writeReport(counts: AsyncIterable<DailyCount>, options: RenderOptions, write: (text: string) => Promise<void>): Promise<string | undefined> {
+  const renderer = reportRenderer(options);
+  // Nothing is written before the first count is known: an error while reading the first block leaves stdout empty.
+  let pending: string[] = [renderer.start()];
+  for await (const count of counts) {
+    pending.push(renderer.row(count));
+    if (pending.length >= 1_000) {
+      await write(pending.join(''));
+      pending = [];
+    }
+  }
+  const { stdout, notice } = renderer.end();
+  await write(pending.join('') + stdout);
+  return notice;
+}
+
+export function reportRenderer(options: RenderOptions): ReportRenderer {
   const { minCount } = options;
-  const rows = sortCounts(counts);
-  const isHidden = (row: DailyCount): boolean => minCount !== undefined && row.count < minCount;
-  const hidden = rows.filter(isHidden).length;
-  const shownCount = (row: DailyCount): string => (isHidden(row) ? `<${String(minCount)}` : String(row.count));
-  const summary =
-    minCount === undefined ? undefined : `${hidden} of ${rows.length} cells hidden: counts below ${minCount} are shown as <${minCount}`;
-  const cells = rows.map((row) => [row.eventName, row.eventId, row.eventDate, shownCount(row)]);
+  let rows = 0;
+  let hidden = 0;
+  const shown = (count: DailyCount): { hide: boolean; text: string } => {
+    rows += 1;
+    const hide = minCount !== undefined && count.count < minCount;
+    if (hide) hidden += 1;
+    return { hide, text: hide ? `<${String(minCount)}` : String(count.count) };
+  };
+  const summary = (): string | undefined =>
+    minCount === undefined ? undefined : `${hidden} of ${rows} cells hidden: counts below ${minCount} are shown as <${minCount}`;
 
   switch (options.format) {
-    case 'json': {
-      const report = {
-        from: options.from,
-        to: options.to,
-        min_count: minCount ?? null,
-        suppressed_cells: hidden,
-        rows: rows.map((row) => ({
-          event_name: row.eventName,
-          event_id: row.eventId,
-          event_date: row.eventDate,
-          count: isHidden(row) ? null : row.count,
-          suppressed: isHidden(row),
-        })),
+    case 'json':
+      return {
+        start: () => `{\n  "from": ${JSON.stringify(options.from)},\n  "to": ${JSON.stringify(options.to)},\n  "min_count": ${JSON.stringify(minCount ?? null)},\n  "rows": [`,
+        row: (count) => {
+          const { hide } = shown(count);
+          const row = { event_name: count.eventName, event_id: count.eventId, event_date: count.eventDate, count: hide ? null : count.count, suppressed: hide };
+          return `${rows === 1 ? '' : ','}\n${JSON.stringify(row, null, 2).replaceAll('\n', '\n    ').replace(/^/, '    ')}`;
+        },
+        end: () => ({ stdout: `${rows === 0 ? '' : '\n  '}],\n  "suppressed_cells": ${hidden}\n}\n`, notice: undefined }),
       };
-      return { stdout: `${JSON.stringify(report, null, 2)}\n`, notice: undefined };
-    }
     case 'csv':
-      return { stdout: [COLUMNS, ...cells].map((line) => `${line.map(csvField).join(',')}\n`).join(''), notice: summary };
+      return {
+        start: () => `${COLUMNS.join(',')}\n`,
+        row: (count) => `${[count.eventName, count.eventId, count.eventDate, shown(count).text].map(csvField).join(',')}\n`,
+        end: () => ({ stdout: '', notice: summary() }),
+      };
     case 'table': {
-      const lines =
-        rows.length === 0 ? [`no events counted from ${options.from} to ${options.to}`] : alignedTable([[...COLUMNS], ...cells]);
-      return { stdout: [...lines, ...(summary === undefined ? [] : ['', summary])].map((line) => `${line}\n`).join(''), notice: undefined };
+      const cells: string[][] = [];
+      return {
+        start: () => '',
+        row: (count) => {
+          cells.push([cell(count.eventName), cell(count.eventId), cell(count.eventDate), shown(count).text]);
+          return '';
+        },
+        end: () => {
+          const lines = rows === 0 ? [`no events counted from ${options.from} to ${options.to}`] : alignedTable([[...COLUMNS], ...cells]);
+          const text = summary();
+          return { stdout: [...lines, ...(text === undefined ? [] : ['', text])].map((line) => `${line}\n`).join(''), notice: undefined };
+        },
+      };
     }
   }
 }
 
+/** A value on one line, whole. */
+const cell = (value: string): string => printable(value, Number.POSITIVE_INFINITY);
+
+/** RFC 4180 quoting, on a value made printable first: one record per line whatever the value holds. */
 function csvField(value: string): string {
-  return /[",\r\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
+  const safe = cell(value);
+  return /[",]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
 }
 
 /** Columns padded to their widest cell; the last (the count) aligned right. */
 function alignedTable(lines: readonly string[][]): string[] {
-  const widths = COLUMNS.map((_, column) => Math.max(...lines.map((line) => (line[column] ?? '').length)));
+  const widths = COLUMNS.map((_, column) => lines.reduce((widest, line) => Math.max(widest, (line[column] ?? '').length), 0));
   return lines.map((line) =>
     line
       .map((cell, column) => (column === COLUMNS.length - 1 ? cell.padStart(widths[column] ?? 0) : cell.padEnd(widths[column] ?? 0)))

@@ -1,34 +1,36 @@
 /**
- * Progress of the day queries on stderr: on a terminal, or anywhere with --progress. Never on stdout, which carries
- * the report.
+ * Progress of the reading on stderr, in event id-days: on a terminal, or anywhere with --progress. Never on stdout,
+ * which carries the report.
  */
 import { SingleBar } from 'cli-progress';
 
 export interface Progress {
-  tick(): void;
+  update(done: number, total: number): void;
   stop(): void;
 }
 
-const silent: Progress = { tick: () => undefined, stop: () => undefined };
+const silent: Progress = { update: () => undefined, stop: () => undefined };
 
-export function dayProgress(stream: NodeJS.WritableStream & { isTTY?: boolean }, total: number, shown: boolean): Progress {
+export function readingProgress(stream: NodeJS.WritableStream & { isTTY?: boolean }, shown: boolean): Progress {
   if (!shown) return silent;
   const bar = new SingleBar({
     stream,
-    format: 'reading days from Prometheus [{bar}] {value}/{total} days, {duration_formatted}',
+    format: 'reading Prometheus [{bar}] {value}/{total} event id-days, {duration_formatted}',
     noTTYOutput: stream.isTTY !== true,
     // Off a terminal each redraw is a new line: a few are enough.
     notTTYSchedule: 2000,
     clearOnComplete: stream.isTTY === true,
     hideCursor: true,
   });
-  bar.start(total, 0);
+  let started = false;
   return {
-    tick: () => {
-      bar.increment();
+    update: (done, total) => {
+      if (!started) bar.start(total, 0);
+      started = true;
+      bar.update(done);
     },
     stop: () => {
-      bar.stop();
+      if (started) bar.stop();
     },
   };
 }
