@@ -1,5 +1,5 @@
 /**
- * Shutdown under load, against `node src/app/main.ts` as a real process: SIGTERM arrives during a burst of
+ * Shutdown under load, against `node src/main.ts` as a real process: SIGTERM arrives during a burst of
  * keep-alive and fresh connections, and every request that reached the server before the signal gets its whole
  * response. Requests sent after the signal may be refused; none may hang.
  */

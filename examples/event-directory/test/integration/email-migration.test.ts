@@ -1,6 +1,6 @@
 /**
  * A database written by the app before emails were hashed (schema version 1, with plain emails in the database and
- * in a write-ahead log left by a crash) is migrated by `node src/app/main.ts` as a real process: duplicate signups
+ * in a write-ahead log left by a crash) is migrated by `node src/main.ts` as a real process: duplicate signups
  * are still refused, and no email is left in the bytes of the database, its -wal or its -shm, each of mode 0600.
  */
 import { copyFileSync, readFileSync, statSync } from 'node:fs';

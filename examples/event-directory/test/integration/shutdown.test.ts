@@ -1,5 +1,5 @@
 /**
- * Graceful shutdown of `node src/app/main.ts` as a real process: after SIGTERM the app stops taking requests, the
+ * Graceful shutdown of `node src/main.ts` as a real process: after SIGTERM the app stops taking requests, the
  * metrics listener serves one more scrape with everything counted before the signal, then the process exits 0. A
  * scrape that began before the signal (a slow scraper still reading a large answer) is not that final scrape.
  */
@@ -120,7 +120,7 @@ it('a second signal exits at once, without waiting for the grace period', async 
   const child = await startMain({ SHUTDOWN_GRACE_MS: '60000' });
   child.process.kill('SIGTERM');
   await child.waitForLog((line) => line.msg === 'stopped taking requests; waiting for a final scrape', 10_000);
-  // Sooner, it would be taken for a copy of the first (test/app-signals.test.ts).
+  // Sooner, it would be taken for a copy of the first (signals.test.ts).
   await sleep(REPEATED_SIGNAL_WINDOW_MS + 200);
   child.process.kill('SIGINT');
   expect(await child.exited(5_000)).toBe(1);

@@ -1,6 +1,6 @@
 /**
  * Every documented way of running the app stops cleanly when signalled: `npm start` (npm, then the app) signalled
- * the way a service manager and a terminal do it, and `node src/app/main.ts` itself (test/app-shutdown.test.ts).
+ * the way a service manager and a terminal do it, and `node src/main.ts` itself (shutdown.test.ts).
  * Clean means the process that was started exits 0 once the app's graceful shutdown is done, both ports are
  * released, and no process of the group is left behind.
  */
@@ -44,7 +44,7 @@ describe('npm start', () => {
   });
 });
 
-describe('node src/app/main.ts', () => {
+describe('node src/main.ts', () => {
   it('SIGTERM to node: exit 0, ports released', async () => {
     const app = await startAppProcess('node', ENV);
     process.kill(app.pid, 'SIGTERM');

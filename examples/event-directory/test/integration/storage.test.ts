@@ -1,7 +1,7 @@
 /**
  * What the database keeps: append-only change logs without personal data, emails and edit tokens only as hashes,
  * files only its user can read, and a schema that migrates once. (A database from before emails were hashed:
- * test/app-email-migration.test.ts.)
+ * email-migration.test.ts.)
  */
 import { createHmac } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';

@@ -1,5 +1,5 @@
 /**
- * The reference app as a real process, the way it is run: `node src/app/main.ts`, or `npm start` (npm, then the
+ * The reference app as a real process, the way it is run: `node src/main.ts`, or `npm start` (npm, then the
  * app). Each runs in its own process group, so a test can signal the group as a terminal or a service manager does,
  * and every group left running is killed after the file's tests.
  */
