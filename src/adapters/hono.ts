@@ -9,6 +9,8 @@ import { responseCounterOf, type HttpResponseCounter } from '../telemetry/http.t
 export interface HonoRouteLike {
   readonly method: string;
   readonly path: string;
+  /** What tells an `app.all()` handler, `(c) => …`, from middleware, `(c, next) => …`: Hono's own dev tools read it so. */
+  readonly handler?: unknown;
 }
 
 /** What quietcount reads of a Hono context: nothing else of it is ever looked at. */
@@ -35,6 +37,8 @@ export interface HonoHttpCounterOptions {
 }
 
 const ALL = 'ALL';
+/** Where Hono keeps the app's own handler when `app.route()` wrapped it in the sub-app's error handler. */
+const COMPOSED_HANDLER = '__COMPOSED_HANDLER';
 
 /** The middleware that counts `telemetry`'s HTTP responses; `app.use()` it before the routes. */
 export function httpCounter(telemetry: Telemetry, options: HonoHttpCounterOptions = {}): HonoHttpCounter {
@@ -54,8 +58,8 @@ export function httpCounter(telemetry: Telemetry, options: HonoHttpCounterOption
 }
 
 /**
- * The template of the route whose handler answered: the last route at or before the last handler that ran, not an
- * `ALL` one (middleware). None when only middleware ran: Hono's not-found handler, a HEAD or method no route serves,
+ * The template of the route whose handler answered: the last route at or before the last handler that ran that is a
+ * handler, not middleware. None when only middleware ran: Hono's not-found handler, a HEAD or method no route serves,
  * or a middleware that answered before any route.
  */
 function templateOf(counter: HttpResponseCounter, routes: readonly HonoRouteLike[] | undefined, routeIndex: number): string | undefined {
@@ -65,7 +69,20 @@ function templateOf(counter: HttpResponseCounter, routes: readonly HonoRouteLike
   }
   for (let index = Math.min(routeIndex, routes.length - 1); index >= 0; index -= 1) {
     const route = routes[index];
-    if (route !== undefined && route.method !== ALL) return route.path;
+    if (route !== undefined && isHandler(route)) return route.path;
   }
   return undefined;
+}
+
+/**
+ * A route of a method (`app.get()`…) is a handler. An `ALL` route is middleware (`app.use()`) unless its function
+ * takes the context alone, as an `app.all()` handler does: the test Hono's own route inspector (`hono/dev`) applies.
+ */
+function isHandler(route: HonoRouteLike): boolean {
+  if (route.method !== ALL) return true;
+  let handler = route.handler;
+  for (let depth = 0; depth < 8 && typeof handler === 'function' && COMPOSED_HANDLER in handler; depth += 1) {
+    handler = (handler as unknown as Record<string, unknown>)[COMPOSED_HANDLER];
+  }
+  return typeof handler === 'function' && handler.length < 2;
 }

@@ -112,17 +112,42 @@ describe('quietcount/hono', () => {
     expect(valueOf(text, 'http_responses_total', { endpoint: 'unmatched', status_code: '401' })).toBe(1);
   });
 
-  it('counts an app.all() route as unmatched: Hono records it as it records middleware', async () => {
+  it('counts an app.all() route by its template, and a middleware that answered as unmatched', async () => {
     const { telemetry, counts } = await startTelemetry();
     const app = new Hono();
     app.use(httpCounter(telemetry));
+    app.use('/webhooks/*', async (c, next) => {
+      if (c.req.header('x-signature') === undefined) return c.json({ error: 'unsigned' }, 401);
+      await next();
+      return undefined;
+    });
     app.all('/webhooks/:source', (c) => c.json({ ok: true }));
+    // A sub-app with its own error handler: Hono wraps each of its routes, keeping the app's handler aside.
+    const hooks = new Hono();
+    hooks.all('/:hookId', (c) => c.json({ ok: true }));
+    hooks.onError((_error, c) => c.json({ error: 'internal error' }, 500));
+    app.route('/hooks', hooks);
+    app.all('*', (c) => c.json({ error: 'not found' }, 404));
     const running = await listen(app);
-    expect(await send(running, 'POST', '/webhooks/stripe')).toBe(200);
+    const signed = async (method: string, path: string) => {
+      const response = await fetch(`${running.url}${path}`, { method, headers: { 'x-signature': 'x' } });
+      await response.arrayBuffer();
+      return response.status;
+    };
+    expect(await signed('POST', '/webhooks/stripe')).toBe(200);
+    expect(await signed('PUT', '/webhooks/github')).toBe(200);
+    expect(await send(running, 'POST', '/webhooks/stripe')).toBe(401);
+    expect(await send(running, 'POST', '/hooks/alice')).toBe(200);
+    expect(await send(running, 'GET', '/nope/alice@example.com')).toBe(404);
     await running.close();
     const text = await counts();
-    expect(endpointsOf(text)).toEqual(['unmatched']);
-    expect(text).not.toContain('stripe');
+    expect(valueOf(text, 'http_responses_total', { endpoint: 'POST /webhooks/:source', status_code: '200' })).toBe(1);
+    expect(valueOf(text, 'http_responses_total', { endpoint: 'PUT /webhooks/:source', status_code: '200' })).toBe(1);
+    expect(valueOf(text, 'http_responses_total', { endpoint: 'unmatched', status_code: '401' })).toBe(1);
+    expect(valueOf(text, 'http_responses_total', { endpoint: 'POST /hooks/:hookId', status_code: '200' })).toBe(1);
+    expect(valueOf(text, 'http_responses_total', { endpoint: 'GET /*', status_code: '404' })).toBe(1);
+    expect(valueOf(text, 'analytics_rejected_total', { reason: 'invalid_endpoint' })).toBe(0);
+    expect(text).not.toMatch(/stripe|github|alice|nope/);
   });
 
   it('never counts a hostile path', async () => {
