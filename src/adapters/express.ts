@@ -5,6 +5,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Telemetry } from '../telemetry/create-telemetry.ts';
 import { responseCounterOf, type HttpResponseCounter } from '../telemetry/http.ts';
+import { isStaticMountPath } from './express-mounts.ts';
 
 /**
  * Connect-style middleware, typed on node:http so that apps need no express type package: express, and any
@@ -17,18 +18,28 @@ export function httpCounter(telemetry: Telemetry): HttpMiddleware {
   return responseCounterMiddleware(responseCounterOf(telemetry));
 }
 
-/**
- * The route template of a matched request. `req.baseUrl` is a template too as long as routers are mounted on
- * static paths; a router mounted on a parameterised path would put a raw value there, which the guard's template
- * check cannot tell apart, so mount routers on static paths (see README).
- */
+/** The route template of a matched request; undefined when no route handler answered, or the template is unknown. */
 export function routeTemplateOf(req: IncomingMessage): string | undefined {
-  const { route, baseUrl } = req as RoutedRequest;
-  if (route === undefined || !handlesMethod(route, req.method)) return undefined;
-  return typeof route.path === 'string' ? (typeof baseUrl === 'string' ? baseUrl : '') + route.path : '';
+  const template = readRouteTemplate(req);
+  return template === PARAMETERISED_MOUNT ? undefined : template;
 }
 
-/** What express adds to a request that quietcount reads: nothing else of the request is ever looked at. */
+/** What `readRouteTemplate` returns for a route under a router mounted on a path with parameters. */
+const PARAMETERISED_MOUNT = Symbol('a router mounted on a path with parameters');
+
+/**
+ * `req.baseUrl + req.route.path`. `req.baseUrl` is the path the request's routers are mounted on, as the request
+ * spelt it: a template only when each mount is a plain path, which express-mounts.ts checks in the app's own stacks.
+ */
+function readRouteTemplate(req: IncomingMessage): string | undefined | typeof PARAMETERISED_MOUNT {
+  const { route, baseUrl } = req as RoutedRequest;
+  if (route === undefined || !handlesMethod(route, req.method)) return undefined;
+  if (typeof route.path !== 'string') return '';
+  if (typeof baseUrl !== 'string' || baseUrl === '') return route.path;
+  return isStaticMountPath(req, baseUrl) ? baseUrl + route.path : PARAMETERISED_MOUNT;
+}
+
+/** What express adds to a request that quietcount reads, with `req.app` (express-mounts.ts): never the URL. */
 interface RoutedRequest {
   readonly baseUrl?: unknown;
   readonly route?: { readonly path?: unknown; readonly methods?: unknown };
@@ -51,7 +62,14 @@ export function responseCounterMiddleware(counter: HttpResponseCounter): HttpMid
   // One listener for every response, reading the request from `res.req`: no closure allocated per request. A
   // response emits 'finish' once, and is dropped with its listeners, so `on` is enough.
   function countFinishedResponse(this: ServerResponse): void {
-    counter.record(this.req.method ?? '', routeTemplateOf(this.req), this.statusCode);
+    const template = readRouteTemplate(this.req);
+    if (template === PARAMETERISED_MOUNT) {
+      counter.cannotReadTemplates(
+        'quietcount/express',
+        "a router or sub-app is mounted on a path with parameters (app.use('/users/:userId', router)), a wildcard or a regular expression, or on one quietcount cannot read, so req.baseUrl may hold the request's own values: mount it on a plain path and put the parameters in its routes",
+      );
+    }
+    counter.record(this.req.method ?? '', template === PARAMETERISED_MOUNT ? undefined : template, this.statusCode);
   }
   return (_req, res, next) => {
     res.on('finish', countFinishedResponse);
