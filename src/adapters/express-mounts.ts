@@ -82,7 +82,14 @@ function matchMount(layer: object, path: string): MountMatch | 'no match' | 'unr
     if (slash === true) return { path: '', parameterised: false };
     for (const matcher of matchers as unknown[]) {
       if (typeof matcher !== 'function') return 'unreadable';
-      const match: unknown = (matcher as (path: string) => unknown)(path);
+      let match: unknown;
+      try {
+        match = (matcher as (path: string) => unknown)(path);
+      } catch {
+        // A matcher decodes the values it matches and throws on a malformed one: this runs as a response ends, where
+        // a throw would end the process.
+        return 'unreadable';
+      }
       if (match === false) continue;
       const { path: matchedPath, params } = (isObject(match) ? match : {}) as { path?: unknown; params?: unknown };
       if (typeof matchedPath !== 'string' || !isObject(params)) return 'unreadable';
