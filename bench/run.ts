@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { machine } from './support.ts';
 
 /** `report` takes 8 to 17 minutes on a shared 2-core VM, most of it promtool importing its history. */
-const BENCHMARKS = ['recording', 'http', 'scrape', 'cluster', 'flood', 'prometheus', 'report', 'import', 'install'];
+const BENCHMARKS = ['recording', 'http', 'hono-middleware', 'scrape', 'cluster', 'flood', 'prometheus', 'report', 'import', 'install'];
 /** Run only when named: the roll-up candidates behind the day rule take about 12 minutes. */
 const ON_DEMAND = ['rollups'];
 const DOC = join(import.meta.dirname, '..', 'docs', 'performance.md');
