@@ -4,7 +4,6 @@
  * template; those mounted on a path with parameters, a wildcard or a regular expression count as `unmatched`, said
  * once in the log, and none of the request's values reaches /metrics.
  */
-import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
 import express from 'express';
 import { describe, expect, it } from 'vitest';
@@ -12,7 +11,7 @@ import { httpCounter, routeTemplateOf } from '../../../src/adapters/express.ts';
 import type { Telemetry } from '../../../src/index.ts';
 import { valueOf } from '../../support/exposition.ts';
 import { startTelemetry } from '../../support/telemetry.ts';
-import { endpointsOf, noTemplateLines, send, type RunningApp } from './framework-traffic.ts';
+import { endpointsOf, noTemplateLines, runningApp, send, type RunningApp } from './framework-traffic.ts';
 
 type Express = typeof express;
 const express4 = createRequire(import.meta.url)('express4') as Express;
@@ -77,18 +76,8 @@ function mountedApp(version: Express, wildcard: string, telemetry: Telemetry) {
   return app;
 }
 
-async function listen(app: express.Express): Promise<RunningApp> {
-  const server = app.listen(0, '127.0.0.1');
-  await new Promise((resolve) => server.once('listening', resolve));
-  return {
-    url: `http://127.0.0.1:${String((server.address() as AddressInfo).port)}`,
-    close: () =>
-      new Promise((closed) => {
-        server.close(() => {
-          closed();
-        });
-      }),
-  };
+function listen(app: express.Express): Promise<RunningApp> {
+  return runningApp(app.listen(0, '127.0.0.1'));
 }
 
 async function templateAnswered(app: RunningApp, path: string): Promise<unknown> {

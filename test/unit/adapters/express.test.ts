@@ -1,10 +1,10 @@
-import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { describe, expect, it } from 'vitest';
 import { valueOf } from '../../support/exposition.ts';
 import { startTelemetry } from '../../support/telemetry.ts';
+import { runningApp, type RunningApp } from './framework-traffic.ts';
 
-async function appWith(middleware: express.RequestHandler) {
+function appWith(middleware: express.RequestHandler): Promise<RunningApp> {
   const app = express();
   app.use(middleware);
   app.get('/api/events/:eventId/directory', (req, res) => {
@@ -20,9 +20,7 @@ async function appWith(middleware: express.RequestHandler) {
   app.use((_error: unknown, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
     res.status(500).json({ error: 'internal error' });
   });
-  const server = app.listen(0, '127.0.0.1');
-  await new Promise((resolve) => server.once('listening', resolve));
-  return { url: `http://127.0.0.1:${String((server.address() as AddressInfo).port)}`, close: () => server.close() };
+  return runningApp(app.listen(0, '127.0.0.1'));
 }
 
 describe('the HTTP middleware', () => {
@@ -38,7 +36,7 @@ describe('the HTTP middleware', () => {
     await fetch(`${app.url}/api/events/42/directory`, { method: 'HEAD' });
     // express dispatches this HEAD to the POST-only route by its path; no handler of HEAD (or GET) answers it.
     await fetch(`${app.url}/api/events`, { method: 'HEAD' });
-    app.close();
+    await app.close();
     const text = await counts();
     const responses = (endpoint: string, status: string) => valueOf(text, 'http_responses_total', { endpoint, status_code: status });
     expect(responses('GET /api/events/:eventId/directory', '200')).toBe(2);
@@ -56,11 +54,9 @@ describe('the HTTP middleware', () => {
     app.use(telemetry.httpMiddleware());
     // An app that builds routes from data: the bound keeps that from becoming a series per value.
     for (let index = 0; index < 250; index += 1) app.get(`/generated/route${String(index)}`, (_req, res) => res.send('ok'));
-    const server = app.listen(0, '127.0.0.1');
-    await new Promise((resolve) => server.once('listening', resolve));
-    const base = `http://127.0.0.1:${String((server.address() as AddressInfo).port)}`;
-    for (let index = 0; index < 250; index += 1) await fetch(`${base}/generated/route${String(index)}`);
-    server.close();
+    const running = await runningApp(app.listen(0, '127.0.0.1'));
+    for (let index = 0; index < 250; index += 1) await fetch(`${running.url}/generated/route${String(index)}`);
+    await running.close();
     const text = await counts();
     const endpoints = new Set(text.split('\n').filter((l) => l.startsWith('http_responses_total')).map((l) => /endpoint="([^"]*)"/.exec(l)?.[1]));
     expect(endpoints.size).toBe(201);

@@ -9,6 +9,8 @@
  *
  * and `generatedRoutes(n)` more routes, `GET /generated/route<i>`, for the endpoint bound.
  */
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { expect } from 'vitest';
 import { valueOf } from '../../support/exposition.ts';
 
@@ -19,6 +21,20 @@ const BOUNDED_ENDPOINTS = 201;
 export interface RunningApp {
   readonly url: string;
   close(): Promise<void>;
+}
+
+/** An app's node:http server, told to listen on an ephemeral loopback port, once it listens. */
+export async function runningApp(server: Server): Promise<RunningApp> {
+  if (!server.listening) await new Promise((resolve) => server.once('listening', resolve));
+  return {
+    url: `http://127.0.0.1:${String((server.address() as AddressInfo).port)}`,
+    close: () =>
+      new Promise((closed) => {
+        server.close(() => {
+          closed();
+        });
+      }),
+  };
 }
 
 /** Paths whose values must never reach /metrics: each marks itself with `secret`. */

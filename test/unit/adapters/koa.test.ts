@@ -1,5 +1,3 @@
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import Router from '@koa/router';
 import Koa from 'koa';
 import { describe, expect, it } from 'vitest';
@@ -17,16 +15,12 @@ import {
   send,
   sendStandardTraffic,
   sendToGeneratedRoutes,
+  runningApp,
   type RunningApp,
 } from './framework-traffic.ts';
 
-async function listen(app: Koa): Promise<RunningApp> {
-  const server: Server = app.listen(0, '127.0.0.1');
-  await new Promise((resolve) => server.once('listening', resolve));
-  return {
-    url: `http://127.0.0.1:${String((server.address() as AddressInfo).port)}`,
-    close: () => new Promise((resolve) => server.close(() => { resolve(); })),
-  };
+function listen(app: Koa): Promise<RunningApp> {
+  return runningApp(app.listen(0, '127.0.0.1'));
 }
 
 /** The standard routes: the plans on a router of their own, nested under a prefix, as Koa apps split them. */

@@ -1,5 +1,4 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { httpCounter } from '../../../src/adapters/node-http.ts';
 import type { Telemetry } from '../../../src/index.ts';
@@ -13,19 +12,14 @@ import {
   send,
   sendStandardTraffic,
   sendToGeneratedRoutes,
+  runningApp,
   type RunningApp,
 } from './framework-traffic.ts';
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 
-async function listen(handler: Handler): Promise<RunningApp> {
-  const server = createServer(handler);
-  server.listen(0, '127.0.0.1');
-  await new Promise((resolve) => server.once('listening', resolve));
-  return {
-    url: `http://127.0.0.1:${String((server.address() as AddressInfo).port)}`,
-    close: () => new Promise((resolve) => server.close(() => { resolve(); })),
-  };
+function listen(handler: Handler): Promise<RunningApp> {
+  return runningApp(createServer(handler).listen(0, '127.0.0.1'));
 }
 
 const json = (res: ServerResponse, status: number, body: unknown): void => {
